@@ -1,0 +1,125 @@
+import type { FileFormat, ScanOptions, ScanResult, Scanner } from '../types';
+import { scanCompose } from './compose';
+import { scanDockerfile } from './dockerfile';
+import { looksLikeFirewalld, scanFirewalld } from './firewalld';
+import { looksLikeIptables, scanIptables } from './iptables';
+import { looksLikeKubernetes, scanKubernetes } from './kubernetes';
+import { scanApache, scanHaproxy, scanSshd, scanSystemdSocket } from './misc';
+import { scanNftables } from './nftables';
+import { scanNginx } from './nginx';
+import { looksLikeUfw, scanUfw } from './ufw';
+
+export const SCANNERS: Readonly<Record<FileFormat, Scanner>> = {
+  dockerfile: scanDockerfile,
+  compose: scanCompose,
+  kubernetes: scanKubernetes,
+  nginx: scanNginx,
+  iptables: scanIptables,
+  nftables: scanNftables,
+  ufw: scanUfw,
+  firewalld: scanFirewalld,
+  sshd: scanSshd,
+  apache: scanApache,
+  haproxy: scanHaproxy,
+  systemd: scanSystemdSocket,
+};
+
+export const FILE_FORMATS = Object.keys(SCANNERS) as FileFormat[];
+
+/** File-name rules, tried in order on the path with forward slashes. Each regex is anchored and linear. */
+const NAME_RULES: readonly { readonly pattern: RegExp; readonly format: FileFormat }[] = [
+  { pattern: /(?:^|\/)(?:dockerfile|containerfile)(?:\.[^/]*)?$/i, format: 'dockerfile' },
+  { pattern: /\.(?:dockerfile|containerfile)$/i, format: 'dockerfile' },
+  { pattern: /(?:^|\/)(?:docker-)?compose(?:[.-][^/]*)?\.ya?ml$/i, format: 'compose' },
+  { pattern: /(?:^|\/)nginx\.conf$/i, format: 'nginx' },
+  { pattern: /\.nginx(?:\.conf)?$/i, format: 'nginx' },
+  { pattern: /(?:^|\/)nginx\/(?:[^/]+\/)*[^/]+\.conf$/i, format: 'nginx' },
+  { pattern: /(?:^|\/)sites-(?:available|enabled)\/[^/]+$/i, format: 'nginx' },
+  { pattern: /(?:^|\/)ufw\/user6?\.rules$/i, format: 'ufw' },
+  { pattern: /(?:^|\/)(?:ip6?tables(?:-save)?\.rules|rules\.v[46])$/i, format: 'iptables' },
+  { pattern: /\.ip6?tables$/i, format: 'iptables' },
+  { pattern: /\.nft$/i, format: 'nftables' },
+  { pattern: /(?:^|\/)nftables\.conf$/i, format: 'nftables' },
+  { pattern: /(?:^|\/)sshd_config(?:\.d\/[^/]+\.conf)?$/i, format: 'sshd' },
+  { pattern: /(?:^|\/)(?:httpd|apache2?|ports)\.conf$/i, format: 'apache' },
+  { pattern: /(?:^|\/)(?:apache2|httpd)\/(?:[^/]+\/)*[^/]+\.conf$/i, format: 'apache' },
+  { pattern: /(?:^|\/)haproxy[^/]*\.cfg$/i, format: 'haproxy' },
+  { pattern: /\.socket$/i, format: 'systemd' },
+];
+
+const YAML_FILE = /\.ya?ml$/i;
+const XML_FILE = /\.xml$/i;
+const SHELL_FILE = /\.(?:sh|bash|zsh)$/i;
+const SHEBANG_SHELL = /^#![^\n]*\b(?:ba|z|da)?sh\b/;
+
+/**
+ * The formats to scan a file as, from its name and, where the name is generic, its content:
+ * a Kubernetes manifest in any YAML file, firewalld XML, a shell script with firewall commands.
+ * A shell script may hold several (iptables and ufw lines side by side).
+ */
+export function detectFormats(fileName: string, text: string, languageId?: string): FileFormat[] {
+  const normalized = fileName.replace(/\\/g, '/');
+  for (const { pattern, format } of NAME_RULES) {
+    if (pattern.test(normalized)) {
+      return [format];
+    }
+  }
+  if (languageId === 'dockerfile') {
+    return ['dockerfile'];
+  }
+  if (languageId === 'dockercompose') {
+    return ['compose'];
+  }
+  if (languageId === 'nginx' || languageId === 'iptables' || languageId === 'nftables') {
+    return [languageId];
+  }
+  if (YAML_FILE.test(normalized) || languageId === 'yaml') {
+    return looksLikeKubernetes(text) ? ['kubernetes'] : [];
+  }
+  if (XML_FILE.test(normalized) || languageId === 'xml') {
+    return looksLikeFirewalld(text) ? ['firewalld'] : [];
+  }
+  if (SHELL_FILE.test(normalized) || languageId === 'shellscript' || SHEBANG_SHELL.test(text)) {
+    const formats: FileFormat[] = [];
+    if (looksLikeIptables(text)) {
+      formats.push('iptables');
+    }
+    if (looksLikeUfw(text)) {
+      formats.push('ufw');
+    }
+    if (looksLikeFirewalld(text)) {
+      formats.push('firewalld');
+    }
+    return formats;
+  }
+  return [];
+}
+
+/** Scans text as each given format and merges the results, references in document order. */
+export function scanAs(formats: readonly FileFormat[], text: string, options?: ScanOptions): ScanResult | undefined {
+  if (formats.length === 0) {
+    return undefined;
+  }
+  if (formats.length === 1) {
+    return SCANNERS[formats[0]](text, options);
+  }
+  const results = formats.map((format) => SCANNERS[format](text, options));
+  return {
+    format: formats[0],
+    references: results.flatMap((result) => result.references).sort((a, b) => a.range.start - b.range.start),
+    problems: results.flatMap((result) => result.problems).sort((a, b) => a.range.start - b.range.start),
+  };
+}
+
+/** Detects the formats of a file and scans it; `undefined` when Port Lens does not read this kind of file. */
+export function scanFile(fileName: string, text: string, options?: ScanOptions & { languageId?: string }): ScanResult | undefined {
+  return scanAs(detectFormats(fileName, text, options?.languageId), text, options);
+}
+
+/**
+ * Files worth opening when scanning a workspace: every name the rules above recognise, plus the
+ * generic extensions whose content decides (YAML, XML, shell scripts).
+ */
+export const CANDIDATE_FILE_GLOB =
+  '**/{Dockerfile,Dockerfile.*,*.dockerfile,Containerfile,Containerfile.*,*.containerfile,*.yaml,*.yml,*.conf,*.nginx,*.nft,' +
+  'rules.v4,rules.v6,*.rules,*.iptables,*.ip6tables,*.sh,*.bash,*.zsh,*.xml,sshd_config,*.socket,*.cfg,sites-available/*,sites-enabled/*}';

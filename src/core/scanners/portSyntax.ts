@@ -1,0 +1,53 @@
+import type { Protocol, ScanProblem, SourceRange } from '../types';
+
+/** Largest valid TCP/UDP port. */
+export const MAX_PORT = 65535;
+
+const DIGITS = /^[0-9]+$/;
+
+export type PortParse =
+  | { readonly ok: true; readonly value: number }
+  | { readonly ok: false; readonly code: 'not-a-number' | 'port-out-of-range'; readonly message: string };
+
+/**
+ * Parses a decimal port. `allowZero` is for tools that accept 0 (meaning "any"/ephemeral).
+ * Leading zeros are accepted as decimal, as Docker, nginx and iptables do.
+ */
+export function parsePort(text: string, allowZero = false): PortParse {
+  if (!DIGITS.test(text)) {
+    return { ok: false, code: 'not-a-number', message: `"${text}" is not a port number` };
+  }
+  // Compare lengths first so a thousand-digit string never becomes a lossy float.
+  const value = text.length > 6 ? Number.POSITIVE_INFINITY : Number(text);
+  if (value > MAX_PORT || (value === 0 && !allowZero)) {
+    return {
+      ok: false,
+      code: 'port-out-of-range',
+      message: `Port ${text.length > 12 ? `${text.slice(0, 12)}…` : text} is out of range (${allowZero ? 0 : 1}-${MAX_PORT})`,
+    };
+  }
+  return { ok: true, value };
+}
+
+const KNOWN_PROTOCOLS: ReadonlySet<string> = new Set(['tcp', 'udp', 'sctp', 'dccp']);
+
+/** Normalises a protocol name; returns undefined for names the tools do not know. */
+export function parseProtocol(text: string): Protocol | undefined {
+  const lower = text.toLowerCase();
+  return KNOWN_PROTOCOLS.has(lower) ? (lower as Protocol) : undefined;
+}
+
+/** Builds a problem for a span of text. */
+export function problem(
+  range: SourceRange,
+  code: string,
+  message: string,
+  severity: ScanProblem['severity'] = 'error',
+): ScanProblem {
+  return { range, code, message, severity };
+}
+
+/** Span helper: `[start, start + length)`. */
+export function span(start: number, length: number): SourceRange {
+  return { start, end: start + length };
+}

@@ -1,0 +1,80 @@
+/** Command ids, view ids, setting names and the typed configuration, in one place. */
+import * as vscode from 'vscode';
+import type { HoverDetail } from '../core/hover';
+import type { RawUserPortData } from '../core/ports/userData';
+
+export const EXTENSION_ID = 'port-lens.port-lens';
+export const CONFIG_SECTION = 'portLens';
+export const OUTPUT_CHANNEL_NAME = 'Port Lens';
+export const DIAGNOSTIC_SOURCE = 'Port Lens';
+export const RULE_DOCS_BASE_URL = 'https://github.com/port-lens/port-lens/blob/main/docs/rules/';
+
+export const Commands = {
+  findPort: 'portLens.findPort',
+  copyPortInfo: 'portLens.copyPortInfo',
+  revealPort: 'portLens.revealPort',
+  showPortInfo: 'portLens.showPortInfo',
+  openOccurrence: 'portLens.openOccurrence',
+  refreshWorkspacePorts: 'portLens.refreshWorkspacePorts',
+  groupByPort: 'portLens.groupByPort',
+  groupByFile: 'portLens.groupByFile',
+} as const;
+
+export const Views = {
+  container: 'portLens',
+  workspacePorts: 'portLens.workspacePorts',
+  catalog: 'portLens.catalog',
+} as const;
+
+/** Context keys for `when` clauses. */
+export const ContextKeys = {
+  groupBy: 'portLens.groupBy',
+} as const;
+
+/** Languages Port Lens reads. `portLens.enable` can be switched off per language with a `[language]` block. */
+export const SUPPORTED_LANGUAGES = [
+  'dockerfile', 'dockercompose', 'yaml', 'nginx', 'iptables', 'nftables', 'shellscript', 'xml', 'ini', 'properties', 'plaintext',
+] as const;
+
+export interface PortLensConfig {
+  readonly enable: boolean;
+  readonly hoverDetail: HoverDetail;
+  readonly exclude: readonly string[];
+  readonly maxWorkspaceFiles: number;
+  readonly maxFileSizeBytes: number;
+  readonly userData: RawUserPortData;
+}
+
+const DEFAULT_MAX_WORKSPACE_FILES = 5000;
+const DEFAULT_MAX_FILE_SIZE_KB = 2048;
+
+function positiveInteger(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 1 ? Math.floor(value) : fallback;
+}
+
+/** Reads the settings, falling back to defaults for values of the wrong type rather than failing. */
+export function readConfig(scope?: vscode.ConfigurationScope): PortLensConfig {
+  const config = vscode.workspace.getConfiguration(CONFIG_SECTION, scope);
+  const exclude = config.get<unknown>('exclude');
+  return {
+    enable: config.get<unknown>('enable') !== false,
+    hoverDetail: config.get<string>('hover.detail') === 'compact' ? 'compact' : 'full',
+    exclude: Array.isArray(exclude) ? exclude.filter((pattern): pattern is string => typeof pattern === 'string' && pattern.trim() !== '') : [],
+    maxWorkspaceFiles: positiveInteger(config.get('workspaceScan.maxFiles'), DEFAULT_MAX_WORKSPACE_FILES),
+    maxFileSizeBytes: positiveInteger(config.get('maxFileSizeKB'), DEFAULT_MAX_FILE_SIZE_KB) * 1024,
+    userData: {
+      customPorts: config.get('customPorts'),
+      additionalSensitivePorts: config.get('sensitivePorts.additional'),
+      silencedSensitivePorts: config.get('sensitivePorts.silenced'),
+    },
+  };
+}
+
+/** Settings for a document: language overrides such as `"[yaml]": { "portLens.enable": false }` apply. */
+export function readDocumentConfig(document: vscode.TextDocument): PortLensConfig {
+  return readConfig({ uri: document.uri, languageId: document.languageId });
+}
+
+export function affectsPortLens(event: vscode.ConfigurationChangeEvent): boolean {
+  return event.affectsConfiguration(CONFIG_SECTION);
+}

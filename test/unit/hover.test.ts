@@ -1,0 +1,128 @@
+import * as assert from 'node:assert/strict';
+import { describeReference, escapeMarkdown, focusAt, referenceAt, renderPortKnowledge, renderReferenceHover, stripThemeIcons } from '../../src/core/hover';
+import { KnowledgeBase } from '../../src/core/ports/knowledgeBase';
+import { parseUserPortData } from '../../src/core/ports/userData';
+import type { PortReference } from '../../src/core/types';
+
+const knowledgeBase = new KnowledgeBase();
+
+function reference(fields: Partial<PortReference> & Pick<PortReference, 'role'>): PortReference {
+  return { range: { start: 0, end: 4 }, protocol: 'tcp', port: 80, endPort: 80, ...fields };
+}
+
+describe('Hover rendering', () => {
+  describe('finding the reference under the cursor', () => {
+    const outer = reference({ role: 'publish', range: { start: 10, end: 27 }, hostPortRange: { start: 20, end: 24 }, portRange: { start: 25, end: 27 } });
+    const inner = reference({ role: 'expose', range: { start: 12, end: 14 } });
+    it('finds the innermost reference', () => assert.equal(referenceAt([outer, inner], 13), inner));
+    it('counts the end of a range, so a cursor right after a port still finds it', () => assert.equal(referenceAt([outer], 27), outer));
+    it('finds nothing outside every range', () => assert.equal(referenceAt([outer, inner], 9), undefined));
+    it('knows which side of a mapping the cursor is on', () => {
+      assert.equal(focusAt(outer, 21), 'host');
+      assert.equal(focusAt(outer, 26), 'container');
+    });
+  });
+
+  it('renders port, protocol, class, curated usage, IANA and the sensitive warning', () => {
+    const markdown = renderPortKnowledge(knowledgeBase.lookup(6379, 'tcp'));
+    assert.match(markdown, /\*\*6379\/tcp\*\*/);
+    assert.match(markdown, /user \(registered, 1024-49151\)/);
+    assert.match(markdown, /Redis/);
+    assert.match(markdown, /`redis`/);
+    assert.match(markdown, /\$\(warning\) \*\*Sensitive — high risk\*\*/);
+    assert.match(markdown, /service-names-port-numbers\.xhtml\?search=6379/);
+  });
+
+  it('links RFC references from the registry', () => {
+    assert.match(renderPortKnowledge(knowledgeBase.lookup(443, 'tcp')), /\[RFC \d+\]\(https:\/\/www\.rfc-editor\.org\/rfc\/rfc\d+\)/);
+  });
+
+  it('compact detail keeps only the first registration', () => {
+    const full = renderPortKnowledge(knowledgeBase.lookup(3000, 'tcp'), 'full');
+    const compact = renderPortKnowledge(knowledgeBase.lookup(3000, 'tcp'), 'compact');
+    assert.match(full, /hbci/);
+    assert.match(full, /remoteware-cl/);
+    assert.match(compact, /…and 1 more/);
+  });
+
+  it('says a port is unassigned when IANA has nothing', () => {
+    assert.match(renderPortKnowledge(knowledgeBase.lookup(65000, 'tcp')), /\*\*IANA\*\*: unassigned/);
+  });
+
+  it('shows the user annotation', () => {
+    const custom = new KnowledgeBase(parseUserPortData({ customPorts: { '8443/tcp': { label: 'Admin API', description: 'internal only' } } }).data);
+    assert.match(renderPortKnowledge(custom.lookup(8443, 'tcp')), /\$\(note\) \*\*Admin API\*\* — internal only \*\(your annotation\)\*/);
+  });
+
+  it('escapes registry text so it cannot inject Markdown', () => {
+    assert.equal(escapeMarkdown('[click](http://x) *bold* `code` $(icon)'), '\\[click\\]\\(http://x\\) \\*bold\\* \\`code\\` \\$\\(icon\\)');
+  });
+
+  describe('mappings', () => {
+    const loopback = reference({ role: 'publish', hostIp: '127.0.0.1', hostPort: 8080, hostPortEnd: 8080, port: 80, endPort: 80 });
+    it('says a loopback mapping goes from host port to container port', () => {
+      const line = describeReference(loopback, knowledgeBase, 'host');
+      assert.equal(line, '$(arrow-right) Publishes host port **8080** on `127.0.0.1` (**loopback only**) → container port 80/tcp');
+    });
+    it('emphasises the container side when the cursor is there', () => {
+      assert.match(describeReference(loopback, knowledgeBase, 'container'), /host port 8080 .* container port \*\*80\*\*\/tcp/);
+    });
+    it('says when the host port is ephemeral', () => {
+      const line = describeReference(reference({ role: 'publish', hostPort: null, port: 5432, endPort: 5432 }), knowledgeBase);
+      assert.match(line, /ephemeral host port/);
+      assert.match(line, /all interfaces/);
+    });
+    it('says Docker picks one port from a host range mapped to one container port', () => {
+      const line = describeReference(reference({ role: 'publish', hostPort: 8000, hostPortEnd: 8010, port: 80, endPort: 80 }), knowledgeBase);
+      assert.match(line, /host port 8000-8010 \(Docker binds one free port from the range\)/);
+    });
+    it('describes the focused side in the knowledge section', () => {
+      const hover = renderReferenceHover(loopback, knowledgeBase, { focus: 'host' });
+      assert.match(hover, /\*\*8080\/tcp\*\*/);
+    });
+    it('says published ports are ignored under host networking', () => {
+      assert.match(describeReference(reference({ role: 'publish', hostNetwork: true, hostPort: 80 }), knowledgeBase), /Ignored: the service uses `network_mode: host`/);
+    });
+  });
+
+  describe('ranges', () => {
+    it('counts the ports and lists notable ones, sensitive first, never all of them', () => {
+      const hover = renderReferenceHover(reference({ role: 'expose', port: 1, endPort: 65535 }), knowledgeBase);
+      assert.match(hover, /1-65535\/tcp\*\* · 65,535 ports/);
+      const listed = hover.split('\n').filter((line) => line.startsWith('- '));
+      assert.ok(listed.length <= 9, `${listed.length} lines listed`);
+      assert.match(listed[0], /\$\(warning\)/);
+      assert.match(hover, /…and \d+ more known ports/);
+    });
+    it('a small range with nothing known shows only the count', () => {
+      const hover = renderReferenceHover(reference({ role: 'expose', port: 64000, endPort: 64003 }), knowledgeBase);
+      assert.match(hover, /4 ports/);
+      assert.doesNotMatch(hover, /Notable ports/);
+    });
+  });
+
+  describe('firewall rules', () => {
+    it('says what an allow rule from anywhere does', () => {
+      const line = describeReference(
+        reference({ role: 'firewall', port: 3389, endPort: 3389, firewall: { action: 'allow', source: null, chain: 'INPUT' } }),
+        knowledgeBase,
+      );
+      assert.match(stripThemeIcons(line), /^Allows tcp\/3389 \(.*RDP.*\) from \*\*anywhere\*\* \(chain `INPUT`\)$/i);
+    });
+    it('names the source of a restricted rule', () => {
+      const line = describeReference(reference({ role: 'firewall', port: 22, endPort: 22, firewall: { action: 'allow', source: '10.0.0.0/8' } }), knowledgeBase);
+      assert.match(line, /from `10\.0\.0\.0\/8`/);
+    });
+    it('describes drops and jumps', () => {
+      assert.match(describeReference(reference({ role: 'firewall', firewall: { action: 'deny', source: null } }), knowledgeBase), /Drops tcp\/80/);
+      assert.match(
+        describeReference(reference({ role: 'firewall', firewall: { action: 'jump', target: 'LOGDROP', source: null } }), knowledgeBase),
+        /Sends to `LOGDROP` tcp\/80/,
+      );
+    });
+  });
+
+  it('strips theme icons for plain Markdown', () => {
+    assert.equal(stripThemeIcons('$(warning) **x** $(shield) y'), '**x** y');
+  });
+});
