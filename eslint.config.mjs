@@ -29,4 +29,9 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  {
+    // Functions passed to page.evaluate run in the browser.
+    files: ['scripts/ui-*.mjs'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
 );

@@ -48,6 +48,11 @@ export async function hoverToken(page, lineText, token) {
   await page.mouse.move(box.x, box.y, { steps: 5 });
   const hover = page.locator('.monaco-hover:not(.hidden) .monaco-hover-content, .monaco-hover-content').filter({ hasText: token }).first();
   await hover.waitFor({ state: 'visible', timeout: 20_000 });
+  // The widget fades in; wait until it is opaque so a screenshot shows what a person sees.
+  await page.waitForFunction(() => {
+    const widget = document.querySelector('.monaco-hover:not(.hidden)');
+    return widget !== null && widget.getAnimations({ subtree: true }).every((animation) => animation.playState === 'finished') && getComputedStyle(widget).opacity === '1';
+  }, undefined, { timeout: 5_000 }).catch(() => undefined);
   return hover.innerText();
 }
 

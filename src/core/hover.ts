@@ -2,7 +2,7 @@ import { displayName } from './ports/knowledgeBase';
 import type { KnowledgeBase, PortKnowledge } from './ports/knowledgeBase';
 import { PORT_CLASS_LABELS } from './ports/portClass';
 import type { IanaEntry } from './ports/portData';
-import type { PortReference, Protocol } from './types';
+import type { PortReference, Protocol, SourceRange } from './types';
 
 const REGISTRY_SEARCH_URL = 'https://www.iana.org/assignments/service-names-port-numbers/service-names-port-numbers.xhtml?search=';
 /** A range hover lists at most this many notable ports, never the whole range. */
@@ -16,13 +16,23 @@ export interface HoverOptions {
   readonly detail?: HoverDetail;
 }
 
-/** The innermost reference whose range contains the offset (the end counts, so a cursor just after a port still finds it). */
+function contains(range: SourceRange | undefined, offset: number): range is SourceRange {
+  return range !== undefined && offset >= range.start && offset <= range.end;
+}
+
+/**
+ * The innermost reference under an offset (the end counts, so a cursor just after a port still
+ * finds it). A reference's port digits may lie outside its main range, as in Compose's long
+ * syntax where `target:` and `published:` are separate lines, so those spans count too.
+ */
 export function referenceAt(references: readonly PortReference[], offset: number): PortReference | undefined {
   let best: PortReference | undefined;
+  let bestSize = Number.POSITIVE_INFINITY;
   for (const reference of references) {
-    if (offset >= reference.range.start && offset <= reference.range.end) {
-      if (!best || reference.range.end - reference.range.start < best.range.end - best.range.start) {
+    for (const range of [reference.range, reference.portRange, reference.hostPortRange]) {
+      if (contains(range, offset) && range.end - range.start < bestSize) {
         best = reference;
+        bestSize = range.end - range.start;
       }
     }
   }
@@ -31,8 +41,7 @@ export function referenceAt(references: readonly PortReference[], offset: number
 
 /** Which side of a mapping an offset falls on. */
 export function focusAt(reference: PortReference, offset: number): 'host' | 'container' {
-  const host = reference.hostPortRange;
-  return host && offset >= host.start && offset <= host.end ? 'host' : 'container';
+  return contains(reference.hostPortRange, offset) ? 'host' : 'container';
 }
 
 /** Escapes text for Markdown so registry descriptions cannot inject links or formatting. */

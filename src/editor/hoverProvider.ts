@@ -53,7 +53,11 @@ export class PortHoverProvider implements vscode.HoverProvider {
       const actions = hoverActions(reference, focus);
       const markdown = new vscode.MarkdownString(actions ? `${body}\n\n---\n\n${actions}` : body, true);
       markdown.isTrusted = { enabledCommands: [Commands.revealPort, Commands.copyPortInfo] };
-      const range = new vscode.Range(document.positionAt(reference.range.start), document.positionAt(reference.range.end));
+      // Highlight the span actually under the cursor: the whole token, or the port line of a long-syntax mapping.
+      const span = [reference.range, reference.portRange, reference.hostPortRange].find(
+        (candidate) => candidate && offset >= candidate.start && offset <= candidate.end,
+      ) ?? reference.range;
+      const range = new vscode.Range(document.positionAt(span.start), document.positionAt(span.end));
       return new vscode.Hover(markdown, range);
     } catch (error) {
       this.log.error(`Hover failed in ${document.uri.toString()}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

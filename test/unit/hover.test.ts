@@ -126,3 +126,23 @@ describe('Hover rendering', () => {
     assert.equal(stripThemeIcons('$(warning) **x** $(shield) y'), '**x** y');
   });
 });
+
+describe('Hover on a long-syntax Compose mapping', () => {
+  it('finds the reference from its target line as well as its published line', () => {
+    const longSyntax: PortReference = {
+      role: 'publish',
+      range: { start: 40, end: 44 },
+      hostPortRange: { start: 40, end: 44 },
+      portRange: { start: 20, end: 24 },
+      protocol: 'tcp',
+      port: 9090,
+      endPort: 9090,
+      hostPort: 9090,
+      hostPortEnd: 9090,
+    };
+    assert.equal(referenceAt([longSyntax], 22), longSyntax);
+    assert.equal(focusAt(longSyntax, 22), 'container');
+    assert.equal(focusAt(longSyntax, 42), 'host');
+    assert.equal(referenceAt([longSyntax], 30), undefined);
+  });
+});
