@@ -15,6 +15,12 @@ export type WorkspacePortNode =
   | { readonly kind: 'file'; readonly id: string; readonly file: string; readonly occurrences: readonly Occurrence[] }
   | { readonly kind: 'occurrence'; readonly id: string; readonly occurrence: Occurrence; readonly parent: WorkspacePortNode };
 
+const SEVERITY_ICONS = {
+  high: new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.errorForeground')),
+  medium: new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')),
+  low: new vscode.ThemeIcon('info'),
+} as const;
+
 /** Strips `$(icon)` syntax, which tree tooltips in Markdown render but plain labels do not. */
 function withoutIcons(text: string): string {
   return text.replace(/\$\([a-z-]+\)\s?/g, '');
@@ -123,9 +129,7 @@ export class WorkspacePortsView implements vscode.TreeDataProvider<WorkspacePort
       const count = `${node.occurrences.length} ${node.occurrences.length === 1 ? 'place' : 'places'}`;
       item.description = name ? `${name} · ${count}` : count;
       const severity = sensitivityOf(knowledgeBase, node.occurrences);
-      item.iconPath = severity
-        ? new vscode.ThemeIcon('warning', new vscode.ThemeColor(severity === 'low' ? 'list.warningForeground' : 'list.errorForeground'))
-        : new vscode.ThemeIcon('plug');
+      item.iconPath = severity ? SEVERITY_ICONS[severity] : new vscode.ThemeIcon('plug');
       item.contextValue = severity ? 'portGroup.sensitive' : 'portGroup';
       const knowledge = knowledgeBase.lookup(node.port, node.protocol as never);
       const tooltip = new vscode.MarkdownString(`**${label}**${name ? ` · ${name}` : ''}\n\n${count}`, true);
@@ -153,7 +157,7 @@ export class WorkspacePortsView implements vscode.TreeDataProvider<WorkspacePort
     item.description = node.parent.kind === 'file' ? `line ${occurrence.line + 1} · ${occurrence.reference.role}` : `${occurrence.text} · ${occurrence.reference.role}`;
     item.tooltip = new vscode.MarkdownString(`${summary}\n\n\`${vscode.workspace.asRelativePath(uri)}:${occurrence.line + 1}\``);
     const severity = occurrence.reference.port === null ? undefined : knowledgeBase.lookup(occurrence.reference.port, occurrence.reference.protocol).sensitive?.severity;
-    item.iconPath = severity ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : new vscode.ThemeIcon('location');
+    item.iconPath = severity ? SEVERITY_ICONS[severity] : new vscode.ThemeIcon('location');
     item.contextValue = 'portOccurrence';
     item.command = {
       command: Commands.openOccurrence,

@@ -34,7 +34,6 @@ const NAME_RULES: readonly { readonly pattern: RegExp; readonly format: FileForm
   { pattern: /(?:^|\/)nginx\.conf$/i, format: 'nginx' },
   { pattern: /\.nginx(?:\.conf)?$/i, format: 'nginx' },
   { pattern: /(?:^|\/)nginx\/(?:[^/]+\/)*[^/]+\.conf$/i, format: 'nginx' },
-  { pattern: /(?:^|\/)sites-(?:available|enabled)\/[^/]+$/i, format: 'nginx' },
   { pattern: /(?:^|\/)ufw\/user6?\.rules$/i, format: 'ufw' },
   { pattern: /(?:^|\/)(?:ip6?tables(?:-save)?\.rules|rules\.v[46])$/i, format: 'iptables' },
   { pattern: /\.ip6?tables$/i, format: 'iptables' },
@@ -43,6 +42,8 @@ const NAME_RULES: readonly { readonly pattern: RegExp; readonly format: FileForm
   { pattern: /(?:^|\/)sshd_config(?:\.d\/[^/]+\.conf)?$/i, format: 'sshd' },
   { pattern: /(?:^|\/)(?:httpd|apache2?|ports)\.conf$/i, format: 'apache' },
   { pattern: /(?:^|\/)(?:apache2|httpd)\/(?:[^/]+\/)*[^/]+\.conf$/i, format: 'apache' },
+  // Debian's Apache uses the same directory names, so its paths are matched first.
+  { pattern: /(?:^|\/)sites-(?:available|enabled)\/[^/]+$/i, format: 'nginx' },
   { pattern: /(?:^|\/)haproxy[^/]*\.cfg$/i, format: 'haproxy' },
   { pattern: /\.socket$/i, format: 'systemd' },
 ];
