@@ -1,7 +1,7 @@
 // Does what a person would: opens examples/ in the served VS Code, opens the Dockerfile,
 // moves the mouse onto a port, and checks the hover widget names the port's service.
 // Screenshots go to test-results/ui/ (ignored by git) for a human to look at.
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { projectRoot, startCodeServer } from './code-server.mjs';
@@ -96,8 +96,9 @@ export async function openSidebarAndExpand(page, label) {
     await row.click();
   }
   await page.locator('.pane-body .monaco-list-row[aria-level="2"]').first().waitFor({ timeout: 15_000 });
-  // Park the pointer over the editor so no tooltip covers the tree in a screenshot.
+  // Park the pointer over the editor and let the activity bar's tooltip close, so nothing covers the tree.
   await page.mouse.move(900, 600);
+  await page.locator('.workbench-hover-container').waitFor({ state: 'detached', timeout: 5_000 }).catch(() => undefined);
 }
 
 /** Each check: what a person does, what they must see, and the screenshot it leaves. */
@@ -164,8 +165,17 @@ export async function runUiCheck() {
   return result;
 }
 
+/** The screenshots the README shows, refreshed with `npm run screenshots`. */
+const README_SCREENSHOTS = { 'hover-compose.png': 'screenshot-hover.png', 'sidebar.png': 'screenshot-sidebar.png' };
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   runUiCheck().then((result) => {
     process.exitCode = result.failed > 0 ? 1 : 0;
+    if (result.failed === 0 && process.argv.includes('--update-media')) {
+      for (const [from, to] of Object.entries(README_SCREENSHOTS)) {
+        copyFileSync(path.join(SCREENSHOT_DIR, from), path.join(projectRoot, 'media', to));
+        console.log(`Updated media/${to}`);
+      }
+    }
   });
 }

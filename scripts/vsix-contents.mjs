@@ -18,7 +18,7 @@ const ALLOWED = [
   /^extension\/LICENSE(?:\.txt)?$/,
   /^extension\/dist\/(?:extension|cli)\.js$/,
   /^extension\/data\/(?:port-data|iana-details)\.json$/,
-  /^extension\/media\/[^/]+\.(?:png|svg)$/,
+  /^extension\/media\/port-lens\.(?:png|svg)$/,
   /^extension\/syntaxes\/[^/]+\.json$/,
 ];
 const REQUIRED = ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/cli.js', 'extension/data/port-data.json', 'extension/readme.md', 'extension/changelog.md'];
