@@ -12,6 +12,7 @@ import { DocumentScans } from './editor/documentScans';
 import { PortHoverProvider } from './editor/hoverProvider';
 import { KnowledgeProvider } from './editor/knowledge';
 import { PORT_INFO_SCHEME, PortInfoDocuments } from './editor/portInfoDocuments';
+import { ProjectSettings } from './editor/projectSettings';
 import { WorkspacePorts } from './editor/workspacePorts';
 import { WorkspacePortsView } from './editor/workspacePortsView';
 
@@ -30,8 +31,9 @@ export function activate(context: vscode.ExtensionContext): PortLensApi {
   const started = performance.now();
   const log = vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME, { log: true });
   const scans = new DocumentScans();
-  const knowledge = new KnowledgeProvider(log);
-  const diagnostics = new DiagnosticsController(knowledge, log);
+  const project = new ProjectSettings(log);
+  const knowledge = new KnowledgeProvider(log, project);
+  const diagnostics = new DiagnosticsController(knowledge, project, log);
   const workspacePorts = new WorkspacePorts(log, Views.workspacePorts);
   const workspacePortsView = new WorkspacePortsView(workspacePorts, knowledge);
   const catalogView = new CatalogView(knowledge);
@@ -43,6 +45,7 @@ export function activate(context: vscode.ExtensionContext): PortLensApi {
   ]);
   context.subscriptions.push(
     log,
+    project,
     scans,
     knowledge,
     diagnostics,

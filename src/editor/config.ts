@@ -43,6 +43,22 @@ export interface PortLensConfig {
   readonly maxWorkspaceFiles: number;
   readonly maxFileSizeBytes: number;
   readonly userData: RawUserPortData;
+  /** `portLens.rules`: severity per rule id, or `off`. Unknown values are dropped. */
+  readonly rules: Readonly<Record<string, 'error' | 'warning' | 'info' | 'off'>>;
+}
+
+const RULE_LEVELS: ReadonlySet<string> = new Set(['error', 'warning', 'info', 'off']);
+
+function ruleSettings(value: unknown): Record<string, 'error' | 'warning' | 'info' | 'off'> {
+  const rules: Record<string, 'error' | 'warning' | 'info' | 'off'> = {};
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    for (const [rule, level] of Object.entries(value)) {
+      if (typeof level === 'string' && RULE_LEVELS.has(level)) {
+        rules[rule] = level as 'error' | 'warning' | 'info' | 'off';
+      }
+    }
+  }
+  return rules;
 }
 
 const DEFAULT_MAX_WORKSPACE_FILES = 5000;
@@ -67,6 +83,7 @@ export function readConfig(scope?: vscode.ConfigurationScope): PortLensConfig {
       additionalSensitivePorts: config.get('sensitivePorts.additional'),
       silencedSensitivePorts: config.get('sensitivePorts.silenced'),
     },
+    rules: ruleSettings(config.get('rules')),
   };
 }
 

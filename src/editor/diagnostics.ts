@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { analyzeFile } from '../core/analysis';
 import type { AnalysisOptions, DiagnosticSeverity, PortDiagnostic } from '../core/analysis';
+import type { ProjectSettings } from './projectSettings';
 import { affectsPortLens, DIAGNOSTIC_SOURCE, readDocumentConfig, RULE_DOCS_BASE_URL } from './config';
 import type { KnowledgeProvider } from './knowledge';
 
@@ -33,8 +34,8 @@ export class DiagnosticsController implements vscode.Disposable {
 
   constructor(
     private readonly knowledge: KnowledgeProvider,
+    private readonly project: ProjectSettings,
     private readonly log: vscode.LogOutputChannel,
-    private readonly analysisOptions: () => Partial<AnalysisOptions> = () => ({}),
   ) {
     this.disposables.push(
       this.collection,
@@ -57,6 +58,7 @@ export class DiagnosticsController implements vscode.Disposable {
 
   /** Checks the documents already open when the extension started, off the activation path. */
   checkAllOpen(): void {
+    void this.project.ensureLoaded();
     for (const document of vscode.workspace.textDocuments) {
       this.schedule(document, 0);
     }
@@ -106,11 +108,15 @@ export class DiagnosticsController implements vscode.Disposable {
         }
         return;
       }
-      const analysis = analyzeFile(document.fileName, text, {
+      const project = this.project.config;
+      const options: AnalysisOptions = {
         languageId: document.languageId,
         knowledgeBase: this.knowledge.knowledgeBase,
-        ...this.analysisOptions(),
-      } as AnalysisOptions);
+        // The workspace file sets the team's baseline; the user's settings adjust it.
+        ruleSeverities: { ...project.rules, ...config.rules },
+        ...(project.wideRangeThreshold !== undefined ? { wideRangeThreshold: project.wideRangeThreshold } : {}),
+      } as AnalysisOptions;
+      const analysis = analyzeFile(document.fileName, text, options);
       // Stale-result guard: a newer version or a close supersedes this result.
       if (document.isClosed || document.version !== version) {
         return;

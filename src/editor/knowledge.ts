@@ -1,7 +1,18 @@
 import * as vscode from 'vscode';
 import { KnowledgeBase } from '../core/ports/knowledgeBase';
 import { parseUserPortData } from '../core/ports/userData';
+import type { UserPortData } from '../core/ports/userData';
 import { affectsPortLens, readConfig } from './config';
+import type { ProjectSettings } from './projectSettings';
+
+/** Settings first, so a user's own entry wins over the project file's for the same port. */
+function mergeUserData(settings: UserPortData, project: UserPortData): UserPortData {
+  return {
+    annotations: [...settings.annotations, ...project.annotations],
+    extraSensitive: [...settings.extraSensitive, ...project.extraSensitive],
+    silenced: [...settings.silenced, ...project.silenced],
+  };
+}
 
 /**
  * Holds the knowledge base built from the current settings. Nothing is read until the first
@@ -13,14 +24,25 @@ export class KnowledgeProvider implements vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<void>();
   /** Fires when settings that change what is known about ports change. */
   readonly onDidChange = this.changeEmitter.event;
-  private readonly subscription = vscode.workspace.onDidChangeConfiguration((event) => {
-    if (affectsPortLens(event)) {
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    private readonly project: ProjectSettings,
+  ) {
+    const invalidate = () => {
       this.current = undefined;
       this.changeEmitter.fire();
-    }
-  });
-
-  constructor(private readonly log: vscode.LogOutputChannel) {}
+    };
+    this.subscriptions = [
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (affectsPortLens(event)) {
+          invalidate();
+        }
+      }),
+      project.onDidChange(invalidate),
+    ];
+  }
 
   get knowledgeBase(): KnowledgeBase {
     if (!this.current) {
@@ -32,13 +54,15 @@ export class KnowledgeProvider implements vscode.Disposable {
           this.log.warn(`Settings: ${problem} The entry is skipped.`);
         }
       }
-      this.current = new KnowledgeBase(data);
+      this.current = new KnowledgeBase(mergeUserData(data, this.project.config.portData));
     }
     return this.current;
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const subscription of this.subscriptions) {
+      subscription.dispose();
+    }
     this.changeEmitter.dispose();
   }
 }
