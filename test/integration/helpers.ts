@@ -66,3 +66,61 @@ export async function hoverText(document: vscode.TextDocument, position: vscode.
 export async function closeAllEditors(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
+
+/**
+ * Resolves with the diagnostics of `uri` once `predicate` holds for them, checking now and on
+ * every `onDidChangeDiagnostics` for that document; rejects after a time limit.
+ */
+export function waitForDiagnostics(
+  uri: vscode.Uri,
+  predicate: (diagnostics: readonly vscode.Diagnostic[]) => boolean,
+  timeoutMs = 15_000,
+): Promise<readonly vscode.Diagnostic[]> {
+  return new Promise((resolve, reject) => {
+    const current = vscode.languages.getDiagnostics(uri);
+    if (predicate(current)) {
+      resolve(current);
+      return;
+    }
+    const timer = setTimeout(() => {
+      subscription.dispose();
+      const last = vscode.languages.getDiagnostics(uri).map((diagnostic) => `${String((diagnostic.code as { value: unknown })?.value)}: ${diagnostic.message}`);
+      reject(new Error(`diagnostics for ${uri.fsPath} never matched within ${timeoutMs / 1000} s; last: ${JSON.stringify(last)}`));
+    }, timeoutMs);
+    const subscription = vscode.languages.onDidChangeDiagnostics((event) => {
+      if (event.uris.some((changed) => changed.toString() === uri.toString())) {
+        const diagnostics = vscode.languages.getDiagnostics(uri);
+        if (predicate(diagnostics)) {
+          clearTimeout(timer);
+          subscription.dispose();
+          resolve(diagnostics);
+        }
+      }
+    });
+  });
+}
+
+/** The rule id of a Port Lens diagnostic. */
+export function ruleOf(diagnostic: vscode.Diagnostic): string {
+  const code = diagnostic.code;
+  return typeof code === 'object' && code !== null ? String(code.value) : String(code);
+}
+
+/** Writes a file into the workspace and returns its URI; remove it with `removeWorkspaceFile`. */
+export async function writeWorkspaceFile(relativePath: string, text: string): Promise<vscode.Uri> {
+  const uri = exampleUri(relativePath);
+  await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
+  return uri;
+}
+
+export async function removeWorkspaceFile(uri: vscode.Uri): Promise<void> {
+  await vscode.workspace.fs.delete(uri, { useTrash: false }).then(undefined, () => undefined);
+}
+
+/** Sets a Port Lens setting for the workspace and returns a function that restores it. */
+export async function withSetting(key: string, value: unknown): Promise<() => Promise<void>> {
+  const config = vscode.workspace.getConfiguration('portLens');
+  const previous = config.inspect(key)?.workspaceValue;
+  await config.update(key, value, vscode.ConfigurationTarget.Workspace);
+  return () => config.update(key, previous, vscode.ConfigurationTarget.Workspace);
+}
