@@ -122,5 +122,7 @@ export async function withSetting(key: string, value: unknown): Promise<() => Pr
   const config = vscode.workspace.getConfiguration('portLens');
   const previous = config.inspect(key)?.workspaceValue;
   await config.update(key, value, vscode.ConfigurationTarget.Workspace);
-  return () => config.update(key, previous, vscode.ConfigurationTarget.Workspace);
+  return async () => {
+    await config.update(key, previous, vscode.ConfigurationTarget.Workspace);
+  };
 }
