@@ -63,6 +63,40 @@ describe('Port Lens sidebar', () => {
     }
   });
 
+  it('updates after an existing file is edited and saved', async () => {
+    const api = await waitForActivation();
+    await api.workspacePorts.ensureScanned();
+    const uri = exampleUri('edited/compose.yaml');
+    await vscode.workspace.fs.writeFile(uri, Buffer.from('services:\n  app:\n    image: nginx\n    ports:\n      - "47200:80"\n'));
+    try {
+      const document = await vscode.workspace.openTextDocument(uri);
+      const editor = await vscode.window.showTextDocument(document);
+      const changed = new Promise<void>((resolve) => {
+        const subscription = api.workspacePorts.onDidChange(() => {
+          if (api.workspacePorts.index.occurrencesOf(47201).length > 0) {
+            subscription.dispose();
+            resolve();
+          }
+        });
+      });
+      await editor.edit((edit) => edit.replace(document.positionAt(document.getText().indexOf('47200')), '47201:80"\n      - "'));
+      await document.save();
+      await changed;
+      assert.ok(api.workspacePorts.index.occurrencesOf(47200).length > 0, 'the first port is still listed');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.workspace.fs.delete(vscode.Uri.joinPath(uri, '..'), { recursive: true });
+    }
+  });
+
+  it('describes a port in a Markdown document for the preview', async () => {
+    await waitForActivation();
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: 'port-lens-info', path: '/6379-tcp.md' }));
+    const text = document.getText();
+    assert.match(text, /\*\*6379\/tcp\*\* · Redis/);
+    assert.doesNotMatch(text, /\$\(/, 'theme icons are stripped for the Markdown preview');
+  });
+
   it('shows the catalogue by category, by severity, and the registry in lazy buckets', async () => {
     await vscode.commands.executeCommand('portLens.catalog.focus');
     const api = await waitForActivation();
