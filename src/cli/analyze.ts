@@ -1,10 +1,10 @@
 /** Reads the selected files and analyses each one with the same core the editor uses. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyzeFile, ruleForProblem } from '../core/analysis';
-import type { AnalysisOptions, FileAnalysis, PortDiagnostic } from '../core/analysis';
+import { analyzeFile } from '../core/analysis';
+import type { AnalysisOptions, FileAnalysis } from '../core/analysis';
 import { KnowledgeBase } from '../core/ports/knowledgeBase';
-import { detectFormats, scanAs } from '../core/scanners/index';
+import { detectFormats } from '../core/scanners/index';
 import { LineIndex } from '../core/text';
 import type { FileFormat } from '../core/types';
 import type { FileSelection } from './args';
@@ -81,11 +81,11 @@ export function analyseSelection(selection: FileSelection, cwd: string, cliConfi
   const { rules, portData, wideRangeThreshold } = cliConfig.config;
   // The options the editor passes too: the rules look ports up in a knowledge base that knows
   // the project's own and silenced ports, and read the wide-range threshold.
-  const baseOptions = {
+  const baseOptions: AnalysisOptions = {
     ruleSeverities: rules,
     knowledgeBase: new KnowledgeBase(portData),
     ...(wideRangeThreshold !== undefined ? { wideRangeThreshold } : {}),
-  } as AnalysisOptions;
+  };
   const files: AnalysedFile[] = [];
   const skipped: SkippedFile[] = [...discovery.skipped];
 
@@ -124,31 +124,10 @@ function analyseText(
   }
   const env = formats.includes('compose') ? readEnv(path.dirname(file.absolute)) : undefined;
   const options: AnalysisOptions = { ...baseOptions, fileName, ...(env ? { env } : {}) };
-  const analysis = override ? analyseAs(override, text, options) : analyzeFile(fileName, text, options);
+  const analysis = analyzeFile(fileName, text, override ? { ...options, formats: [override] } : options);
   if (!analysis) {
     return undefined;
   }
   return { path: file.path, absolute: file.absolute, text, lines: new LineIndex(text), analysis };
 }
 
-/**
- * `analyzeFile` always detects the format itself, so a file whose format `--format-of` chose is
- * scanned as that format directly, and its scanner problems become diagnostics under the same
- * rules and severity overrides `analyzeFile` gives them. Rules that look beyond the scanner's
- * problems apply to detected files only.
- */
-function analyseAs(format: FileFormat, text: string, options: AnalysisOptions): FileAnalysis | undefined {
-  const scan = scanAs([format], text, options);
-  if (!scan) {
-    return undefined;
-  }
-  const diagnostics: PortDiagnostic[] = [];
-  for (const problem of scan.problems) {
-    const rule = ruleForProblem(problem);
-    const severity = options.ruleSeverities?.[rule] ?? problem.severity;
-    if (severity !== 'off') {
-      diagnostics.push({ rule, severity, message: problem.message, range: problem.range });
-    }
-  }
-  return { format: scan.format, references: scan.references, problems: scan.problems, diagnostics };
-}

@@ -61,10 +61,6 @@ export function isAtOrAbove(severity: DiagnosticSeverity, failOn: FailOn): boole
   return SEVERITY_RANK[severity] >= FAIL_ON_RANK[failOn];
 }
 
-function byPosition(a: DiagnosticRecord, b: DiagnosticRecord): number {
-  return a.line - b.line || a.column - b.column || a.endLine - b.endLine || a.endColumn - b.endColumn || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
-}
-
 function diagnosticRecord(lines: LineIndex, diagnostic: PortDiagnostic): DiagnosticRecord {
   return { rule: diagnostic.rule, severity: diagnostic.severity, message: diagnostic.message, ...spanOf(lines, diagnostic.range) };
 }
@@ -73,7 +69,8 @@ export function buildCheckReport(run: AnalysisRun, failOn: FailOn): CheckReport 
   const files = run.files.map((file: AnalysedFile): CheckedFileRecord => ({
     path: file.path,
     format: file.analysis.format,
-    diagnostics: file.analysis.diagnostics.map((diagnostic) => diagnosticRecord(file.lines, diagnostic)).sort(byPosition),
+    // The core already orders diagnostics by position, most severe first.
+    diagnostics: file.analysis.diagnostics.map((diagnostic) => diagnosticRecord(file.lines, diagnostic)),
   }));
   const all = files.flatMap((file) => file.diagnostics);
   const count = (severity: DiagnosticSeverity) => all.filter((diagnostic) => diagnostic.severity === severity).length;

@@ -1,16 +1,13 @@
-import { scanFile } from './scanners/index';
-import type { FileFormat, PortReference, ScanOptions, ScanProblem, SourceRange } from './types';
+import { KnowledgeBase } from './ports/knowledgeBase';
+import { runRules } from './rules/index';
+import type { RuleSeverities } from './rules/index';
+import type { RuleSettings } from './rules/types';
+import { scanAs, scanFile } from './scanners/index';
+import type { FileFormat, PortReference, ScanOptions, ScanProblem } from './types';
 
-export type DiagnosticSeverity = 'error' | 'warning' | 'info';
-
-/** A finding reported to the user, by the editor and the command line alike. */
-export interface PortDiagnostic {
-  /** Stable rule id; documented in `docs/rules/<rule>.md`. */
-  readonly rule: string;
-  readonly severity: DiagnosticSeverity;
-  readonly message: string;
-  readonly range: SourceRange;
-}
+export type { DiagnosticSeverity, PortDiagnostic, QuickFix, RelatedLocation, TextEdit } from './rules/types';
+export { ruleForProblem } from './rules/scannerProblems';
+import type { PortDiagnostic } from './rules/types';
 
 /** Everything Port Lens knows about one file. */
 export interface FileAnalysis {
@@ -22,48 +19,35 @@ export interface FileAnalysis {
 
 export interface AnalysisOptions extends ScanOptions {
   readonly languageId?: string;
-  /** Per-rule severity overrides; `off` disables a rule. */
-  readonly ruleSeverities?: Readonly<Record<string, DiagnosticSeverity | 'off'>>;
+  /** Scan as these formats instead of detecting them (the command line's `--format-of`). */
+  readonly formats?: readonly FileFormat[];
+  /** Per-rule severity overrides; `off` disables a rule, and a severity enables a rule that is off by default. */
+  readonly ruleSeverities?: RuleSeverities;
+  /** Built from the user's settings, so their own and silenced sensitive ports count. */
+  readonly knowledgeBase?: KnowledgeBase;
+  readonly wideRangeThreshold?: number;
+  readonly nodePortRange?: RuleSettings['nodePortRange'];
 }
 
-/** Scanner problem codes that are about how a file is written rather than a port's validity. */
-const PROBLEM_RULES: Readonly<Record<string, string>> = {
-  'parse-error': 'parse-error',
-  'unresolved-variable': 'unresolved-port',
-  'unknown-service': 'unresolved-port',
-};
-
-/** The rule a scanner problem is reported under. Anything the real tool would reject is `invalid-port`. */
-export function ruleForProblem(problem: ScanProblem): string {
-  return PROBLEM_RULES[problem.code] ?? 'invalid-port';
-}
-
-function diagnosticsFromProblems(problems: readonly ScanProblem[], options?: AnalysisOptions): PortDiagnostic[] {
-  const diagnostics: PortDiagnostic[] = [];
-  for (const problem of problems) {
-    const rule = ruleForProblem(problem);
-    const override = options?.ruleSeverities?.[rule];
-    if (override === 'off') {
-      continue;
-    }
-    diagnostics.push({ rule, severity: override ?? problem.severity, message: problem.message, range: problem.range });
-  }
-  return diagnostics;
-}
+let defaultKnowledgeBase: KnowledgeBase | undefined;
 
 /**
  * Scans a file and checks it. Returns `undefined` for files Port Lens does not read.
  * The same function serves the editor and the command line, so both report the same findings.
  */
 export function analyzeFile(fileName: string, text: string, options?: AnalysisOptions): FileAnalysis | undefined {
-  const scan = scanFile(fileName, text, options);
+  const scan = options?.formats ? scanAs(options.formats, text, options) : scanFile(fileName, text, options);
   if (!scan) {
     return undefined;
   }
-  return {
-    format: scan.format,
-    references: scan.references,
-    problems: scan.problems,
-    diagnostics: diagnosticsFromProblems(scan.problems, options),
-  };
+  const diagnostics = runRules(
+    { text, format: scan.format, fileName, references: scan.references, problems: scan.problems },
+    {
+      knowledge: options?.knowledgeBase ?? (defaultKnowledgeBase ??= new KnowledgeBase()),
+      ...(options?.ruleSeverities ? { ruleSeverities: options.ruleSeverities } : {}),
+      ...(options?.wideRangeThreshold !== undefined ? { wideRangeThreshold: options.wideRangeThreshold } : {}),
+      ...(options?.nodePortRange ? { nodePortRange: options.nodePortRange } : {}),
+    },
+  );
+  return { format: scan.format, references: scan.references, problems: scan.problems, diagnostics };
 }

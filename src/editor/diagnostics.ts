@@ -115,7 +115,7 @@ export class DiagnosticsController implements vscode.Disposable {
         // The workspace file sets the team's baseline; the user's settings adjust it.
         ruleSeverities: { ...project.rules, ...config.rules },
         ...(project.wideRangeThreshold !== undefined ? { wideRangeThreshold: project.wideRangeThreshold } : {}),
-      } as AnalysisOptions;
+      };
       const analysis = analyzeFile(document.fileName, text, options);
       // Stale-result guard: a newer version or a close supersedes this result.
       if (document.isClosed || document.version !== version) {

@@ -285,8 +285,11 @@ class ShellLexer {
         word.quoted = true;
         if (this.pos + 1 < text.length) {
           word.push(text[this.pos + 1], this.pos + 1);
+          this.pos += 2;
+        } else {
+          // A backslash that ends the input escapes nothing; the word must not end past the text.
+          this.pos++;
         }
-        this.pos += 2;
       } else if (char === "'") {
         this.readSingleQuoted(word);
       } else if (char === '"') {

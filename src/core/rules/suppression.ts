@@ -1,0 +1,128 @@
+/**
+ * Inline suppression comments:
+ *
+ *     # port-lens-ignore sensitive-port-exposed      (the next statement)
+ *     - "6379:6379"  # port-lens-ignore               (this line, every rule)
+ *     # port-lens-ignore-file wide-port-range         (the whole file)
+ *     <!-- port-lens-ignore sensitive-port-exposed --> (firewalld zones are XML)
+ *
+ * Rule ids are separated by commas or spaces; none means every rule. Found with one `indexOf`
+ * pass over the text, so a file without the marker costs a single search.
+ */
+import type { FileFormat } from '../types';
+import { commentSyntax, lineEndOf, lineStartOf, statementLastLineOf } from './textLines';
+
+export const IGNORE_MARKER = 'port-lens-ignore';
+const FILE_MARKER = `${IGNORE_MARKER}-file`;
+
+interface Suppression {
+  readonly start: number;
+  readonly end: number;
+  /** `undefined` suppresses every rule. */
+  readonly rules: ReadonlySet<string> | undefined;
+}
+
+export interface Suppressions {
+  isSuppressed(rule: string, offset: number): boolean;
+}
+
+const NOTHING_SUPPRESSED: Suppressions = { isSuppressed: () => false };
+
+function isBlank(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const char = text[i];
+    if (char !== ' ' && char !== '\t') {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Where the comment holding the marker at `markerStart` opens, or -1 when the marker is not the comment's first word. */
+function commentOpening(text: string, markerStart: number, lineStart: number, opener: string): number {
+  let i = markerStart - 1;
+  while (i >= lineStart && (text[i] === ' ' || text[i] === '\t')) {
+    i--;
+  }
+  const openerStart = i - opener.length + 1;
+  return openerStart >= lineStart && text.startsWith(opener, openerStart) ? openerStart : -1;
+}
+
+function parseRuleList(text: string, start: number, end: number, closer: string): ReadonlySet<string> | undefined {
+  let listEnd = end;
+  if (closer) {
+    const close = text.indexOf(closer.trim(), start);
+    if (close !== -1 && close < end) {
+      listEnd = close;
+    }
+  }
+  const ids = text.slice(start, listEnd).split(/[\s,]+/).filter((id) => id.length > 0);
+  return ids.length > 0 ? new Set(ids) : undefined;
+}
+
+/** The start of the next line that holds something other than blanks or a comment. */
+function nextStatementLine(text: string, fromLineEnd: number, opener: string): number {
+  let position = text.indexOf('\n', fromLineEnd);
+  while (position !== -1) {
+    const lineStart = position + 1;
+    const lineEnd = lineEndOf(text, lineStart);
+    let first = lineStart;
+    while (first < lineEnd && (text[first] === ' ' || text[first] === '\t')) {
+      first++;
+    }
+    if (first < lineEnd && !text.startsWith(opener, first)) {
+      return lineStart;
+    }
+    position = text.indexOf('\n', lineEnd);
+  }
+  return -1;
+}
+
+export function findSuppressions(text: string, format: FileFormat): Suppressions {
+  let markerStart = text.indexOf(IGNORE_MARKER);
+  if (markerStart === -1) {
+    return NOTHING_SUPPRESSED;
+  }
+  const { open, close } = commentSyntax(format);
+  const suppressions: Suppression[] = [];
+  for (; markerStart !== -1; markerStart = text.indexOf(IGNORE_MARKER, markerStart + IGNORE_MARKER.length)) {
+    const lineStart = lineStartOf(text, markerStart);
+    const openerStart = commentOpening(text, markerStart, lineStart, open);
+    if (openerStart === -1) {
+      continue;
+    }
+    const lineEnd = lineEndOf(text, markerStart);
+    const wholeFile = text.startsWith(FILE_MARKER, markerStart);
+    const markerEnd = markerStart + (wholeFile ? FILE_MARKER.length : IGNORE_MARKER.length);
+    // `port-lens-ignored` or `port-lens-ignore-files` are other words, not the marker.
+    if (markerEnd < lineEnd && !/[\s,]/.test(text[markerEnd]) && !(close && text.startsWith(close.trim(), markerEnd))) {
+      continue;
+    }
+    const rules = parseRuleList(text, markerEnd, lineEnd, close);
+    if (wholeFile) {
+      suppressions.push({ start: 0, end: text.length, rules });
+    } else if (!isBlank(text, lineStart, openerStart)) {
+      // A comment at the end of a line covers that line.
+      suppressions.push({ start: lineStart, end: lineEnd, rules });
+    } else {
+      const target = nextStatementLine(text, lineEnd, open);
+      if (target !== -1) {
+        suppressions.push({ start: target, end: lineEndOf(text, statementLastLineOf(text, target)), rules });
+      }
+    }
+  }
+  if (suppressions.length === 0) {
+    return NOTHING_SUPPRESSED;
+  }
+  return {
+    isSuppressed(rule, offset) {
+      return suppressions.some((entry) => offset >= entry.start && offset <= entry.end && (entry.rules === undefined || entry.rules.has(rule)));
+    },
+  };
+}
+
+/** The comment that suppresses `rule` on the statement below it, in the format's comment syntax. */
+export function suppressionComment(format: FileFormat, rule: string): string {
+  const { open, close } = commentSyntax(format);
+  return `${open} ${IGNORE_MARKER} ${rule}${close}`;
+}

@@ -1,0 +1,83 @@
+import type { KnowledgeBase } from '../ports/knowledgeBase';
+import type { PortReference } from '../types';
+import { opensPort } from './exposure';
+import { addUdpCompanion } from './fixEdits';
+import type { Rule } from './types';
+
+/** What the reference does with the port, for the message; `undefined` for roles that open nothing. */
+const OPENING: Partial<Record<PortReference['role'], string>> = {
+  expose: 'exposed',
+  publish: 'published',
+  container: 'declared',
+  hostPort: 'declared',
+  service: 'declared',
+  firewall: 'allowed',
+};
+
+/**
+ * The service on a port that cannot work without UDP, or `undefined`. A port shared with a
+ * tcp service (514 is rsh as well as syslog) is left alone: tcp may be exactly what was meant.
+ */
+function udpOnlyService(knowledge: KnowledgeBase, port: number): string | undefined {
+  const curated = knowledge.lookup(port, 'any').curated;
+  const needsUdp = curated.find((entry) => entry.needsUdp);
+  if (!needsUdp || curated.some((entry) => !entry.needsUdp && entry.protocols.includes('tcp'))) {
+    return undefined;
+  }
+  return needsUdp.service;
+}
+
+function opens(reference: PortReference): boolean {
+  if (reference.role === 'firewall') {
+    return opensPort(reference) && !reference.firewall?.sourcePort && !reference.firewall?.negated;
+  }
+  return OPENING[reference.role] !== undefined;
+}
+
+/** References that open the same port for the same unit (a service, a stage, a workload, a firewall file). */
+function groupKey(reference: PortReference): string {
+  return reference.role === 'firewall' ? 'firewall' : `${reference.scope ?? ''}|${reference.role}`;
+}
+
+export const udpServiceWithoutUdp: Rule = {
+  id: 'udp-service-without-udp',
+  defaultSeverity: 'info',
+  enabledByDefault: true,
+  description: 'A service that needs UDP (DNS, NTP, SNMP, WireGuard, ...) is exposed, published or allowed as tcp only.',
+  check(context) {
+    const candidates: PortReference[] = [];
+    const udpOpened = new Set<string>();
+    for (const reference of context.references) {
+      if (reference.port === null || reference.endPort === null || !opens(reference)) {
+        continue;
+      }
+      if (reference.protocol === 'udp' || reference.protocol === 'any') {
+        for (let port = reference.port; port <= reference.endPort && port - reference.port < 1024; port++) {
+          udpOpened.add(`${groupKey(reference)}|${port}`);
+        }
+      } else if (reference.protocol === 'tcp' && reference.port === reference.endPort) {
+        candidates.push(reference);
+      }
+    }
+    for (const reference of candidates) {
+      const port = reference.port as number;
+      if (udpOpened.has(`${groupKey(reference)}|${port}`)) {
+        continue;
+      }
+      const service = udpOnlyService(context.knowledge, port);
+      if (!service) {
+        continue;
+      }
+      context.report({
+        range: reference.range,
+        message: `${service} (${port}) needs UDP, but only ${port}/tcp is ${OPENING[reference.role]} here; add ${port}/udp.`,
+        reference,
+      });
+    }
+  },
+  fixes(diagnostic, context) {
+    const reference = diagnostic.reference;
+    const edit = reference ? addUdpCompanion(context.text, reference, context.format) : undefined;
+    return edit && reference ? [{ kind: 'edit', title: `Add ${reference.port}/udp`, edits: [edit], isPreferred: true }] : [];
+  },
+};

@@ -1,0 +1,59 @@
+import { isOpenFirewallAllow, opensPort, portLabel } from './exposure';
+import type { PortReference } from '../types';
+import type { Rule } from './types';
+
+export const DEFAULT_WIDE_RANGE_THRESHOLD = 100;
+
+/** How a reference opens its range, or `undefined` for references that open nothing. */
+function opening(reference: PortReference): string | undefined {
+  switch (reference.role) {
+    case 'expose':
+      return 'exposed';
+    case 'publish':
+      return 'published';
+    case 'firewall': {
+      if (!opensPort(reference) || reference.firewall?.sourcePort || reference.firewall?.negated) {
+        return undefined;
+      }
+      if (isOpenFirewallAllow(reference)) {
+        return 'allowed from anywhere';
+      }
+      // Allowed from a named source, or outbound: still wide, but say what was written.
+      const source = reference.firewall?.source;
+      return source ? `allowed from ${source}` : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function widthOf(reference: PortReference): number {
+  const containerWidth = reference.port !== null && reference.endPort !== null ? reference.endPort - reference.port + 1 : 0;
+  const hostWidth = typeof reference.hostPort === 'number' && typeof reference.hostPortEnd === 'number' ? reference.hostPortEnd - reference.hostPort + 1 : 0;
+  return Math.max(containerWidth, hostWidth);
+}
+
+export const widePortRange: Rule = {
+  id: 'wide-port-range',
+  defaultSeverity: 'warning',
+  enabledByDefault: true,
+  description: `A range of more than ${DEFAULT_WIDE_RANGE_THRESHOLD} ports (configurable) is exposed, published or allowed.`,
+  check(context) {
+    const threshold = context.settings.wideRangeThreshold;
+    for (const reference of context.references) {
+      const width = widthOf(reference);
+      if (width <= threshold) {
+        continue;
+      }
+      const how = opening(reference);
+      if (!how) {
+        continue;
+      }
+      context.report({
+        range: reference.range,
+        message: `Port range ${portLabel(reference)} (${width} ports) is ${how}; a range wider than ${threshold} ports opens far more than one service needs.`,
+        reference,
+      });
+    }
+  },
+};
