@@ -4,15 +4,17 @@
  */
 import * as vscode from 'vscode';
 import { CatalogView } from './editor/catalogView';
+import { PortCodeActionProvider } from './editor/codeActions';
 import { findPortItems, registerCommands } from './editor/commands';
 import type { PortPickItem } from './editor/commands';
-import { OUTPUT_CHANNEL_NAME, SUPPORTED_LANGUAGES, Views } from './editor/config';
+import { Commands, OUTPUT_CHANNEL_NAME, SUPPORTED_LANGUAGES, Views } from './editor/config';
 import { DiagnosticsController } from './editor/diagnostics';
 import { DocumentScans } from './editor/documentScans';
 import { PortHoverProvider } from './editor/hoverProvider';
 import { KnowledgeProvider } from './editor/knowledge';
 import { PORT_INFO_SCHEME, PortInfoDocuments } from './editor/portInfoDocuments';
 import { ProjectSettings } from './editor/projectSettings';
+import { silenceSensitivePort } from './editor/silencePort';
 import { WorkspacePorts } from './editor/workspacePorts';
 import { WorkspacePortsView } from './editor/workspacePortsView';
 
@@ -55,6 +57,8 @@ export function activate(context: vscode.ExtensionContext): PortLensApi {
     workspaceTree,
     catalogTree,
     vscode.languages.registerHoverProvider(selector, new PortHoverProvider(scans, knowledge, log)),
+    vscode.languages.registerCodeActionsProvider(selector, new PortCodeActionProvider(diagnostics, log), PortCodeActionProvider.metadata),
+    vscode.commands.registerCommand(Commands.silenceSensitivePort, silenceSensitivePort),
     vscode.workspace.registerTextDocumentContentProvider(PORT_INFO_SCHEME, new PortInfoDocuments(knowledge)),
     ...registerCommands(knowledge, workspacePorts, workspacePortsView, workspaceTree as vscode.TreeView<unknown>),
   );

@@ -2,7 +2,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyzeFile } from '../core/analysis';
-import type { AnalysisOptions, FileAnalysis } from '../core/analysis';
+import type { AnalysisOptions, FileAnalysis, PortDiagnostic } from '../core/analysis';
+import { defaultComposeProject, isComposeProjectFileName, projectConflictDiagnostics, withProjectDiagnostics } from '../core/composeProject';
+import type { ProjectMember } from '../core/composeProject';
 import { KnowledgeBase } from '../core/ports/knowledgeBase';
 import { detectFormats } from '../core/scanners/index';
 import { LineIndex } from '../core/text';
@@ -78,13 +80,14 @@ export function analyseSelection(selection: FileSelection, cwd: string, cliConfi
     hasFormatOverride: (absolute) => formatOverride(absolute) !== undefined,
   });
   const readEnv = createEnvReader();
-  const { rules, portData, wideRangeThreshold } = cliConfig.config;
+  const { rules, portData, wideRangeThreshold, nodePortRange } = cliConfig.config;
   // The options the editor passes too: the rules look ports up in a knowledge base that knows
   // the project's own and silenced ports, and read the wide-range threshold.
   const baseOptions: AnalysisOptions = {
     ruleSeverities: rules,
     knowledgeBase: new KnowledgeBase(portData),
     ...(wideRangeThreshold !== undefined ? { wideRangeThreshold } : {}),
+    ...(nodePortRange !== undefined ? { nodePortRange } : {}),
   };
   const files: AnalysedFile[] = [];
   const skipped: SkippedFile[] = [...discovery.skipped];
@@ -106,7 +109,70 @@ export function analyseSelection(selection: FileSelection, cwd: string, cliConfi
     }
   }
   skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { files, skipped, unreadable: discovery.unreadable };
+  return { files: addComposeProjectConflicts(files, baseOptions, selection.maxFileSize, readEnv), skipped, unreadable: discovery.unreadable };
+}
+
+/**
+ * Adds conflicts between a Compose base file and its override file. A project file that was not
+ * selected (or was excluded) is still read, because `docker compose` merges it all the same;
+ * only the selected files get diagnostics.
+ */
+function addComposeProjectConflicts(
+  files: AnalysedFile[],
+  baseOptions: AnalysisOptions,
+  maxFileSize: number,
+  readEnv: (directory: string) => Record<string, string> | undefined,
+): AnalysedFile[] {
+  const byAbsolute = new Map(files.map((file) => [file.absolute, file]));
+  const projectExtras = new Map<string, PortDiagnostic[]>();
+  const checkedDirectories = new Set<string>();
+  for (const file of files) {
+    const directory = path.dirname(file.absolute);
+    if (file.analysis.format !== 'compose' || !isComposeProjectFileName(file.absolute) || checkedDirectories.has(directory)) {
+      continue;
+    }
+    checkedDirectories.add(directory);
+    let names: string[];
+    try {
+      names = fs.readdirSync(directory);
+    } catch {
+      continue;
+    }
+    const members: ProjectMember[] = [];
+    for (const name of defaultComposeProject(names)) {
+      const absolute = path.join(directory, name);
+      const member = byAbsolute.get(absolute) ?? readProjectSibling(absolute, maxFileSize, baseOptions, readEnv);
+      if (member) {
+        members.push({ fileName: toSlashes(absolute), text: member.text, analysis: member.analysis });
+      }
+    }
+    for (const [fileName, diagnostics] of projectConflictDiagnostics(members, baseOptions.ruleSeverities)) {
+      projectExtras.set(fileName, diagnostics);
+    }
+  }
+  if (projectExtras.size === 0) {
+    return files;
+  }
+  return files.map((file) => {
+    const extra = projectExtras.get(toSlashes(file.absolute));
+    return extra ? { ...file, analysis: withProjectDiagnostics(file.analysis, extra) } : file;
+  });
+}
+
+function readProjectSibling(
+  absolute: string,
+  maxFileSize: number,
+  baseOptions: AnalysisOptions,
+  readEnv: (directory: string) => Record<string, string> | undefined,
+): { text: string; analysis: FileAnalysis } | undefined {
+  const outcome = readCandidate({ path: absolute, absolute, explicit: false, needsShebang: false }, maxFileSize);
+  if (outcome.kind !== 'text') {
+    return undefined;
+  }
+  const fileName = toSlashes(absolute);
+  const env = readEnv(path.dirname(absolute));
+  const analysis = analyzeFile(fileName, outcome.text, { ...baseOptions, fileName, formats: ['compose'], ...(env ? { env } : {}) });
+  return analysis ? { text: outcome.text, analysis } : undefined;
 }
 
 function analyseText(

@@ -5,6 +5,7 @@
 import { pathToFileURL } from 'node:url';
 import * as path from 'node:path';
 import type { DiagnosticSeverity } from '../core/analysis';
+import { RULES, ruleById } from '../core/rules/index';
 import type { CheckReport } from './report';
 
 export interface SarifMessage {
@@ -40,6 +41,7 @@ export interface SarifReportingDescriptor {
   readonly fullDescription?: SarifMessage;
   readonly helpUri?: string;
   readonly help?: SarifMessage;
+  readonly defaultConfiguration?: { readonly level: SarifLevel; readonly enabled: boolean };
 }
 
 export interface SarifResult {
@@ -114,21 +116,34 @@ export interface SarifContext {
   readonly executionSuccessful: boolean;
 }
 
+function ruleDescriptor(id: string): SarifReportingDescriptor {
+  const helpUri = ruleHelpUri(id);
+  const rule = ruleById(id);
+  const summary = rule?.description ?? `Port Lens rule ${id}.`;
+  return {
+    id,
+    name: friendlyName(id),
+    shortDescription: { text: summary },
+    // GitHub code scanning requires a full description; the rule's page holds examples and fixes.
+    fullDescription: { text: `${summary} Examples, quick fixes and how to silence it: ${helpUri}` },
+    helpUri,
+    help: { text: `${summary} See ${helpUri}`, markdown: `${summary} See [${id}](${helpUri}).` },
+    ...(rule ? { defaultConfiguration: { level: LEVELS[rule.defaultSeverity], enabled: rule.enabledByDefault } } : {}),
+  };
+}
+
 export function buildSarif(report: CheckReport, context: SarifContext): SarifLog {
-  const ruleIds = [...new Set(report.files.flatMap((file) => file.diagnostics.map((diagnostic) => diagnostic.rule)))].sort();
+  // Every rule is listed, so viewers can show what was checked; ids met only in results follow.
+  const ruleIds = [...RULES.map((rule) => rule.id)];
+  for (const file of report.files) {
+    for (const diagnostic of file.diagnostics) {
+      if (!ruleIds.includes(diagnostic.rule)) {
+        ruleIds.push(diagnostic.rule);
+      }
+    }
+  }
   const ruleIndex = new Map(ruleIds.map((id, index) => [id, index]));
-  const rules = ruleIds.map((id): SarifReportingDescriptor => {
-    const helpUri = ruleHelpUri(id);
-    return {
-      id,
-      name: friendlyName(id),
-      shortDescription: { text: `Port Lens rule ${id}` },
-      // GitHub code scanning requires a full description; the rule's page is where the details live.
-      fullDescription: { text: `What the ${id} rule catches, why it matters, and how to fix or silence it: ${helpUri}` },
-      helpUri,
-      help: { text: `See ${helpUri}`, markdown: `See [${id}](${helpUri}).` },
-    };
-  });
+  const rules = ruleIds.map(ruleDescriptor);
   const results = report.files.flatMap((file) =>
     file.diagnostics.map((diagnostic): SarifResult => ({
       ruleId: diagnostic.rule,

@@ -18,6 +18,8 @@ export interface ProjectConfig {
   readonly portData: UserPortData;
   /** Ranges wider than this many ports are reported; `undefined` keeps the rule's default. */
   readonly wideRangeThreshold?: number;
+  /** The cluster's NodePort range (`--service-node-port-range`); `undefined` keeps 30000-32767. */
+  readonly nodePortRange?: { readonly start: number; readonly end: number };
 }
 
 export interface ProjectConfigResult {
@@ -36,7 +38,7 @@ export const PACKAGE_JSON_FILE = 'package.json';
 export const PACKAGE_JSON_SECTION = 'portLens';
 
 const RULE_SETTINGS: readonly RuleSetting[] = ['error', 'warning', 'info', 'off'];
-const KNOWN_KEYS: ReadonlySet<string> = new Set(['$schema', 'rules', 'exclude', 'customPorts', 'sensitivePorts', 'wideRangeThreshold']);
+const KNOWN_KEYS: ReadonlySet<string> = new Set(['$schema', 'rules', 'exclude', 'customPorts', 'sensitivePorts', 'wideRangeThreshold', 'nodePortRange']);
 const SENSITIVE_KEYS: ReadonlySet<string> = new Set(['additional', 'silenced']);
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -99,6 +101,25 @@ function parseThreshold(value: unknown, problems: string[]): number | undefined 
   return undefined;
 }
 
+const NODE_PORT_RANGE = /^\s*(\d{1,5})\s*-\s*(\d{1,5})\s*$/;
+
+/** `"30000-32767"`, written as the API server's `--service-node-port-range` flag takes it. */
+function parseNodePortRange(value: unknown, problems: string[]): { start: number; end: number } | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  const match = typeof value === 'string' ? NODE_PORT_RANGE.exec(value) : null;
+  if (match) {
+    const start = Number(match[1]);
+    const end = Number(match[2]);
+    if (start >= 1 && start <= end && end <= 65535) {
+      return { start, end };
+    }
+  }
+  problems.push(`nodePortRange must be a range such as "30000-32767" within 1-65535; ${JSON.stringify(value)} is ignored.`);
+  return undefined;
+}
+
 function parsePortData(section: Record<string, unknown>, problems: string[]): UserPortData {
   let additional: unknown;
   let silenced: unknown;
@@ -134,9 +155,14 @@ function parseSection(section: unknown, label: string): ProjectConfigResult {
   const exclude = parseExclude(section.exclude, problems);
   const portData = parsePortData(section, problems);
   const wideRangeThreshold = parseThreshold(section.wideRangeThreshold, problems);
-  const config: ProjectConfig = wideRangeThreshold === undefined
-    ? { rules, exclude, portData }
-    : { rules, exclude, portData, wideRangeThreshold };
+  const nodePortRange = parseNodePortRange(section.nodePortRange, problems);
+  const config: ProjectConfig = {
+    rules,
+    exclude,
+    portData,
+    ...(wideRangeThreshold !== undefined ? { wideRangeThreshold } : {}),
+    ...(nodePortRange !== undefined ? { nodePortRange } : {}),
+  };
   return { config, problems: problems.map((problem) => `${label}: ${problem}`), usable: true };
 }
 

@@ -18,6 +18,7 @@ export const Commands = {
   refreshWorkspacePorts: 'portLens.refreshWorkspacePorts',
   groupByPort: 'portLens.groupByPort',
   groupByFile: 'portLens.groupByFile',
+  silenceSensitivePort: 'portLens.silenceSensitivePort',
 } as const;
 
 export const Views = {

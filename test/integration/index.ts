@@ -3,6 +3,7 @@
  * `@vscode/test-electron` online and the code-server runner offline. It runs every
  * `*.test.js` beside it with mocha and, when PORT_LENS_TEST_RESULTS names a file,
  * writes the outcome there, because the host's console does not reach the offline driver.
+ * PORT_LENS_TEST_GREP, when set, runs only the tests whose full title matches it.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -41,7 +42,9 @@ function findTestFiles(directory: string): string[] {
 }
 
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', color: true, timeout: 30_000, reporter: 'spec' });
+  // PORT_LENS_TEST_GREP narrows the run to matching titles, so one figure costs one test.
+  const grep = process.env.PORT_LENS_TEST_GREP;
+  const mocha = new Mocha({ ui: 'bdd', color: true, timeout: 30_000, reporter: 'spec', ...(grep ? { grep } : {}) });
   for (const file of findTestFiles(__dirname)) {
     mocha.addFile(file);
   }

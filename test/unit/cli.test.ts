@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { analyzeFile } from '../../src/core/analysis';
+import { RULES, ruleById } from '../../src/core/rules/index';
 import { LineIndex } from '../../src/core/text';
 import {
   createSarifValidator,
@@ -599,7 +600,14 @@ describe('port-lens check --format sarif', () => {
       const log = JSON.parse(run.stdout);
       assert.deepEqual(validate(log), []);
       assert.deepEqual(log.runs[0].results, []);
-      assert.deepEqual(log.runs[0].tool.driver.rules, []);
+      // Every rule is described even when none fired, so viewers can show what was checked.
+      const described = log.runs[0].tool.driver.rules as { id: string; shortDescription: { text: string }; defaultConfiguration: { level: string; enabled: boolean } }[];
+      assert.deepEqual(described.map((rule) => rule.id), RULES.map((rule) => rule.id));
+      for (const rule of described) {
+        assert.equal(rule.shortDescription.text, ruleById(rule.id)?.description);
+      }
+      assert.deepEqual(described.find((rule) => rule.id === 'privileged-port')?.defaultConfiguration, { level: 'note', enabled: false });
+      assert.deepEqual(described.find((rule) => rule.id === 'invalid-port')?.defaultConfiguration, { level: 'error', enabled: true });
       assert.equal(log.runs[0].invocations[0].executionSuccessful, false);
     } finally {
       removeTree(tree);

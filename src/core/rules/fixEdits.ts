@@ -2,6 +2,7 @@
  * The text edits behind the quick fixes. Each returns `undefined` when the reference is written
  * in a way it does not recognise: a fix that might corrupt the file is worse than no fix.
  */
+import { ETC_SERVICES } from '../scanners/namedServices';
 import type { FileFormat, PortReference } from '../types';
 import { indentationAt, lineBreakOf, lineEndOf, lineStartOf, statementLastLineOf, statementStartOf } from './textLines';
 import type { TextEdit } from './types';
@@ -15,6 +16,8 @@ const LONG_SYNTAX_KEY = /^\s*(?:-\s+)?(?:published|target)\s*:\s*["']?$/;
 const BLOCK_ITEM_PREFIX = /^\s*-\s+["']?$/;
 const FLOW_ITEM_PREFIX = /[[,]\s*["']?$/;
 const HOST_IP_KEY = /^(\s*(?:-\s+)?host_ip\s*:[ \t]*)([^\s#]*)/;
+const FLOW_LONG_SYNTAX_KEY = /[{,]\s*(?:published|target)\s*:\s*["']?$/;
+const FLOW_HOST_IP_KEY = /([{,]\s*host_ip\s*:[ \t]*)([^\s,}]*)/;
 const TCP_WORD = /(^|[\s/="])tcp(?=$|[\s,;}"])/g;
 
 function written(text: string, reference: PortReference): string {
@@ -138,12 +141,33 @@ function bindLongSyntax(text: string, reference: PortReference): TextEdit {
   return { range: { start: insertAt, end: insertAt }, newText: `${lineBreakOf(text)}${' '.repeat(keyColumn)}host_ip: ${LOOPBACK}` };
 }
 
+/** Compose long syntax written as a one-line flow mapping: `- { target: 80, published: 8080 }`. */
+function bindFlowLongSyntax(text: string, reference: PortReference): TextEdit | undefined {
+  const open = text.lastIndexOf('{', reference.range.start);
+  const close = text.indexOf('}', reference.range.end);
+  if (open === -1 || close === -1 || text.slice(open, close).includes('\n')) {
+    return undefined;
+  }
+  const hostIp = FLOW_HOST_IP_KEY.exec(text.slice(open, close));
+  if (hostIp) {
+    const valueStart = open + hostIp.index + hostIp[1].length;
+    const quote = /^["']/.test(hostIp[2]) ? hostIp[2][0] : '';
+    return { range: { start: valueStart, end: valueStart + hostIp[2].length }, newText: `${quote}${LOOPBACK}${quote}` };
+  }
+  const end = reference.range.end + quoteOf(text, reference).length;
+  return { range: { start: end, end }, newText: `, host_ip: ${LOOPBACK}` };
+}
+
 /** Binds a published Compose port to the loopback address, in short or long syntax. */
 export function bindToLoopback(text: string, reference: PortReference): TextEdit | undefined {
   if (reference.role !== 'publish') {
     return undefined;
   }
-  return isLongSyntax(text, reference) ? bindLongSyntax(text, reference) : bindShortSyntax(text, reference);
+  if (isLongSyntax(text, reference)) {
+    return bindLongSyntax(text, reference);
+  }
+  // A mapping's value takes no address, so flow-style long syntax needs a `host_ip` key too.
+  return FLOW_LONG_SYNTAX_KEY.test(linePrefix(text, reference)) ? bindFlowLongSyntax(text, reference) : bindShortSyntax(text, reference);
 }
 
 /** `22:22` → `"22:22"`. */
@@ -195,16 +219,50 @@ export function addUdpCompanion(text: string, reference: PortReference, format: 
       return undefined;
     }
     const end = lineEndOf(text, start);
+    if (format === 'ufw' && text.startsWith(UFW_TUPLE_MARKER, start)) {
+      return udpTwinOfTuple(text, start);
+    }
     const twin = udpTwinOfLine(text.slice(start, end));
     return twin === undefined ? undefined : { range: { start: end, end }, newText: `${lineBreakOf(text)}${twin}` };
   }
   return undefined;
 }
 
+/**
+ * In ufw's user.rules a rule is its `### tuple ###` line and the iptables lines below it; both
+ * are copied, after a blank line as ufw writes them, or the udp rule would exist only for ufw.
+ */
+function udpTwinOfTuple(text: string, tupleStart: number): TextEdit | undefined {
+  const lines: string[] = [];
+  let blockEnd = tupleStart;
+  for (let lineStart = tupleStart; ;) {
+    const lineEnd = lineEndOf(text, lineStart);
+    const line = text.slice(lineStart, lineEnd);
+    if (lineStart !== tupleStart && !line.startsWith('-')) {
+      break;
+    }
+    const twin = udpTwinOfLine(line);
+    if (twin === undefined) {
+      return undefined;
+    }
+    lines.push(twin);
+    blockEnd = lineEnd;
+    const next = text.indexOf('\n', lineEnd);
+    if (next === -1) {
+      break;
+    }
+    lineStart = next + 1;
+  }
+  const lineBreak = lineBreakOf(text);
+  return { range: { start: blockEnd, end: blockEnd }, newText: `${lineBreak}${lineBreak}${lines.join(lineBreak)}` };
+}
+
+const UFW_TUPLE_MARKER = '### tuple ###';
 const UFW_SIMPLE_PREFIX = /\bufw(?:\s+--dry-run)?\s+(?:allow|limit)(?:\s+(?:in|out))?(?:\s+(?:log|log-all))?(?:\s+on\s+\S+)?\s+["']?$/;
 const UFW_FROM_ANY = /\bfrom\s+(any)\b/;
 const UFW_TO = /\sto\s/;
 const UFW_PORT_SPEC = /^([\d,:]+)(?:\/(tcp|udp))?$/i;
+const UFW_SERVICE_SPEC = /^([A-Za-z][\w-]*)(?:\/(tcp|udp))?$/i;
 const IPTABLES_APPEND = /(?:^|\s)(?:-A|--append|-I|--insert)\s+\S+(?:\s+\d+)?\s/;
 const IPTABLES_ANY_SOURCE = /(?:^|\s)(?:-s|--source|--src)\s+(0\.0\.0\.0\/0|::\/0)(?=\s|$)/;
 const NFT_PORT_MATCH = /\b(?:tcp|udp|sctp|dccp|th)\s+dport\b/g;
@@ -226,9 +284,17 @@ function restrictUfw(text: string, reference: PortReference, statementStart: num
     const token = { start: reference.range.start - quote.length, end: reference.range.end + quote.length };
     const value = written(text, reference);
     const portSpec = UFW_PORT_SPEC.exec(value);
-    const target = portSpec
-      ? `to any port ${portSpec[1]}${portSpec[2] ? ` proto ${portSpec[2].toLowerCase()}` : ''}`
-      : `to any app ${quote || (/\s/.test(value) ? '"' : '')}${value}${quote || (/\s/.test(value) ? '"' : '')}`;
+    const service = portSpec ? undefined : UFW_SERVICE_SPEC.exec(value);
+    let target: string;
+    if (portSpec) {
+      target = `to any port ${portSpec[1]}${portSpec[2] ? ` proto ${portSpec[2].toLowerCase()}` : ''}`;
+    } else if (service && ETC_SERVICES.has(service[1]) && reference.port !== null) {
+      // A name from /etc/services (ufw prefers it over a profile of that name) is a port, not an app.
+      const protocol = service[2]?.toLowerCase() ?? (reference.protocol === 'tcp' || reference.protocol === 'udp' ? reference.protocol : undefined);
+      target = `to any port ${reference.port}${protocol ? ` proto ${protocol}` : ''}`;
+    } else {
+      target = `to any app ${quote || (/\s/.test(value) ? '"' : '')}${value}${quote || (/\s/.test(value) ? '"' : '')}`;
+    }
     return { range: token, newText: `from ${SOURCE_PLACEHOLDER_V4} ${target}` };
   }
   const to = UFW_TO.exec(statement);

@@ -157,9 +157,9 @@ export function quickFixesFor(diagnostic: PortDiagnostic, context: FixContext): 
   fixes.push({
     kind: 'edit',
     title: `Ignore ${diagnostic.rule} on this line (${IGNORE_MARKER} comment)`,
-    edits: [insertCommentAbove(context.text, diagnostic.range.start, suppressionComment(context.format, diagnostic.rule))],
+    edits: [insertCommentAbove(context.text, diagnostic.range.start, suppressionComment(context.format, diagnostic.rule, context.text))],
   });
-  const { open, close } = commentSyntax(context.format);
+  const { open, close } = commentSyntax(context.format, context.text);
   const at = fileCommentOffset(context.text, context.format);
   const atEnd = at === context.text.length && at > 0 && !context.text.endsWith('\n');
   const lineBreak = lineBreakOf(context.text);

@@ -7,15 +7,16 @@ import type { QuickFix, Rule } from './types';
 /** How many services a range's message names before it counts the rest. */
 const NAMED_IN_RANGE = 3;
 
-/**
- * The catalogue's service, qualified when the port is better known for something else:
- * 3000 is Grafana's default, but far more often a Node.js dev server.
- */
+/** 3000 is Grafana's default, but far more often a Node.js dev server. */
+function usuallySomethingElse({ sensitive, curated }: SensitivePort): boolean {
+  return curated.length > 1 && curated[0].service !== sensitive.service && curated[0].software !== sensitive.service;
+}
+
+/** The catalogue's service, qualified when the port is better known for something else. */
 function describeSingle(found: SensitivePort, label: string, exposure: string): string {
-  const { sensitive, curated } = found;
+  const { sensitive } = found;
   const reason = firstSentence(sensitive.reason);
-  const usuallySomethingElse = curated.length > 1 && curated[0].service !== sensitive.service && curated[0].software !== sensitive.service;
-  return usuallySomethingElse
+  return usuallySomethingElse(found)
     ? `Port ${label} is ${exposure}; if it serves ${sensitive.service}: ${reason}`
     : `${sensitive.service} (${label}) is ${exposure}: ${reason}`;
 }
@@ -44,6 +45,10 @@ export const sensitivePortExposed: Rule = {
       }
       const found = sensitivePortsIn(context.knowledge, reference.port, reference.endPort, reference.protocol);
       if (found.length === 0) {
+        continue;
+      }
+      // A low risk that applies only if the port serves its less common use is noise, not a finding.
+      if (reference.port === reference.endPort && found[0].sensitive.severity === 'low' && usuallySomethingElse(found[0])) {
         continue;
       }
       const label = portLabel(reference);

@@ -78,12 +78,33 @@ function nextStatementLine(text: string, fromLineEnd: number, opener: string): n
   return -1;
 }
 
+/** Formats whose readers take `#` as a comment only at the start of a line; after a directive it is part of the value. */
+const LINE_START_COMMENTS_ONLY: ReadonlySet<FileFormat> = new Set(['dockerfile', 'apache', 'systemd']);
+
+/**
+ * Whether a `#` after other text on the line is a comment. iptables-restore reads it as one more
+ * argument of a rule line (`-A ...`), while a shell script running iptables drops it.
+ */
+function allowsTrailingComment(text: string, format: FileFormat, lineStart: number): boolean {
+  if (LINE_START_COMMENTS_ONLY.has(format)) {
+    return false;
+  }
+  if (format === 'iptables') {
+    let first = lineStart;
+    while (text[first] === ' ' || text[first] === '\t') {
+      first++;
+    }
+    return text[first] !== '-';
+  }
+  return true;
+}
+
 export function findSuppressions(text: string, format: FileFormat): Suppressions {
   let markerStart = text.indexOf(IGNORE_MARKER);
   if (markerStart === -1) {
     return NOTHING_SUPPRESSED;
   }
-  const { open, close } = commentSyntax(format);
+  const { open, close } = commentSyntax(format, text);
   const suppressions: Suppression[] = [];
   for (; markerStart !== -1; markerStart = text.indexOf(IGNORE_MARKER, markerStart + IGNORE_MARKER.length)) {
     const lineStart = lineStartOf(text, markerStart);
@@ -102,12 +123,15 @@ export function findSuppressions(text: string, format: FileFormat): Suppressions
     if (wholeFile) {
       suppressions.push({ start: 0, end: text.length, rules });
     } else if (!isBlank(text, lineStart, openerStart)) {
-      // A comment at the end of a line covers that line.
-      suppressions.push({ start: lineStart, end: lineEnd, rules });
+      // A comment at the end of a line covers that line, where the format has such comments.
+      if (allowsTrailingComment(text, format, lineStart)) {
+        suppressions.push({ start: lineStart, end: lineEnd, rules });
+      }
     } else {
       const target = nextStatementLine(text, lineEnd, open);
       if (target !== -1) {
-        suppressions.push({ start: target, end: lineEndOf(text, statementLastLineOf(text, target)), rules });
+        // From the line below: ufw's `### tuple ###` lines are comments that carry the ports.
+        suppressions.push({ start: text.indexOf('\n', lineEnd) + 1, end: lineEndOf(text, statementLastLineOf(text, target)), rules });
       }
     }
   }
@@ -121,8 +145,8 @@ export function findSuppressions(text: string, format: FileFormat): Suppressions
   };
 }
 
-/** The comment that suppresses `rule` on the statement below it, in the format's comment syntax. */
-export function suppressionComment(format: FileFormat, rule: string): string {
-  const { open, close } = commentSyntax(format);
+/** The comment that suppresses `rule` on the statement below it, in the comment syntax of the format (and of `text`, when given). */
+export function suppressionComment(format: FileFormat, rule: string, text?: string): string {
+  const { open, close } = commentSyntax(format, text);
   return `${open} ${IGNORE_MARKER} ${rule}${close}`;
 }

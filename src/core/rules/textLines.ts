@@ -69,7 +69,12 @@ export function statementLastLineOf(text: string, offset: number): number {
   return start;
 }
 
-/** Comment delimiters of a format; firewalld zones are XML, everything else uses `#`. */
-export function commentSyntax(format: FileFormat): { readonly open: string; readonly close: string } {
-  return format === 'firewalld' ? { open: '<!--', close: ' -->' } : { open: '#', close: '' };
+/**
+ * Comment delimiters of a format; firewalld zones are XML, everything else uses `#`. Given the
+ * text, a firewalld file that is a shell script of `firewall-cmd` commands gets `#`, as the shell
+ * would read it.
+ */
+export function commentSyntax(format: FileFormat, text?: string): { readonly open: string; readonly close: string } {
+  const xml = format === 'firewalld' && (text === undefined || /^\uFEFF?\s*</.test(text));
+  return xml ? { open: '<!--', close: ' -->' } : { open: '#', close: '' };
 }

@@ -27,10 +27,13 @@ function opening(reference: PortReference): string | undefined {
   }
 }
 
+/**
+ * How many ports the reference opens. A host range only ever matches a container range of the same
+ * width, or maps one container port, where Docker binds a single free port of it: the container
+ * side counts.
+ */
 function widthOf(reference: PortReference): number {
-  const containerWidth = reference.port !== null && reference.endPort !== null ? reference.endPort - reference.port + 1 : 0;
-  const hostWidth = typeof reference.hostPort === 'number' && typeof reference.hostPortEnd === 'number' ? reference.hostPortEnd - reference.hostPort + 1 : 0;
-  return Math.max(containerWidth, hostWidth);
+  return reference.port !== null && reference.endPort !== null ? reference.endPort - reference.port + 1 : 0;
 }
 
 export const widePortRange: Rule = {
