@@ -150,6 +150,7 @@ describe('Project configuration (.portlens.json)', () => {
       customPorts: { '8443/tcp': 'Admin API' },
       sensitivePorts: { additional: { '8443/tcp': { severity: 'high', reason: 'No auth' } }, silenced: ['6379'] },
       wideRangeThreshold: 50,
+      nodePortRange: '20000-22767',
     }), '.portlens.json');
     assert.deepEqual(problems, []);
     assert.equal(usable, true);
@@ -159,6 +160,7 @@ describe('Project configuration (.portlens.json)', () => {
     assert.deepEqual(config.portData.extraSensitive, [{ port: 8443, endPort: 8443, protocol: 'tcp', severity: 'high', reason: 'No auth' }]);
     assert.deepEqual(config.portData.silenced, [{ port: 6379, endPort: 6379 }]);
     assert.equal(config.wideRangeThreshold, 50);
+    assert.deepEqual(config.nodePortRange, { start: 20000, end: 22767 });
   });
 
   const malformed: { name: string; config: unknown; expect: string[] }[] = [
@@ -171,6 +173,8 @@ describe('Project configuration (.portlens.json)', () => {
     { name: 'a glob that is not a string', config: { exclude: ['ok/**', 3, ''] }, expect: ['.portlens.json: exclude: 3 is not a glob.', '.portlens.json: exclude: "" is not a glob.'] },
     { name: 'exclude that is not a list', config: { exclude: 'x' }, expect: ['.portlens.json: exclude must be a list of globs, e.g. ["test/fixtures/**"].'] },
     { name: 'an unknown key', config: { rule: {} }, expect: ['.portlens.json: unknown key "rule" is ignored.'] },
+    { name: 'a reversed NodePort range', config: { nodePortRange: '32767-30000' }, expect: ['.portlens.json: nodePortRange must be a range such as "30000-32767" within 1-65535; "32767-30000" is ignored.'] },
+    { name: 'a NodePort range that is not a string', config: { nodePortRange: 30000 }, expect: ['.portlens.json: nodePortRange must be a range such as "30000-32767" within 1-65535; 30000 is ignored.'] },
     { name: 'a threshold that is not a whole number', config: { wideRangeThreshold: 0.5 }, expect: ['.portlens.json: wideRangeThreshold must be a whole number of ports, 1 or more; 0.5 is ignored.'] },
     {
       name: 'port entries are named by their key in this file',

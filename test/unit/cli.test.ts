@@ -208,6 +208,38 @@ describe('port-lens check', () => {
     }
   });
 
+  it('checks NodePorts against the range in .portlens.json', () => {
+    const service = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: NodePort\n  ports:\n    - port: 80\n      nodePort: 20080\n';
+    const tree = tempTree({ 'service.yaml': service });
+    try {
+      assert.deepEqual(checkJson(tree).report.files[0].diagnostics.map((diagnostic: { rule: string }) => diagnostic.rule), ['nodeport-out-of-range']);
+      fs.writeFileSync(path.join(tree, '.portlens.json'), '{"nodePortRange":"20000-22767"}');
+      assert.deepEqual(checkJson(tree).report.files[0].diagnostics, []);
+    } finally {
+      removeTree(tree);
+    }
+  });
+
+  it('finds host port conflicts between compose.yaml and compose.override.yaml, even when only one is named', () => {
+    const tree = tempTree({
+      'compose.yaml': 'services:\n  web:\n    image: nginx\n    ports:\n      - "8080:80"\n',
+      'compose.override.yaml': 'services:\n  api:\n    image: api\n    ports:\n      - "8080:3000"\n',
+    });
+    try {
+      const both = checkJson(tree).report.files.map((file: { path: string; diagnostics: { rule: string; line: number; message: string }[] }) => ({ path: file.path, conflicts: file.diagnostics.filter((diagnostic) => diagnostic.rule === 'host-port-conflict').map((diagnostic) => diagnostic.line) }));
+      assert.deepEqual(both, [{ path: 'compose.override.yaml', conflicts: [5] }, { path: 'compose.yaml', conflicts: [5] }]);
+      const one = checkJson(tree, 'compose.yaml').report.files;
+      assert.equal(one.length, 1);
+      assert.match(one[0].diagnostics.find((diagnostic: { rule: string }) => diagnostic.rule === 'host-port-conflict').message, /"api" \(compose\.override\.yaml line 5\)/);
+      // `!override` replaces the base file's list instead of appending to it.
+      fs.writeFileSync(path.join(tree, 'compose.override.yaml'), 'services:\n  web:\n    ports: !override\n      - "8081:80"\n  api:\n    image: api\n    ports:\n      - "8080:3000"\n');
+      const replaced = checkJson(tree).report.files.flatMap((file: { diagnostics: { rule: string }[] }) => file.diagnostics.filter((diagnostic) => diagnostic.rule === 'host-port-conflict'));
+      assert.deepEqual(replaced, []);
+    } finally {
+      removeTree(tree);
+    }
+  });
+
   const unusableConfigs: { name: string; files: Record<string, string>; argv: string[]; expect: RegExp }[] = [
     { name: 'invalid JSON', files: { '.portlens.json': '{"rules":' }, argv: [], expect: /^port-lens: \.portlens\.json: not valid JSON \(.*\)\.\n$/ },
     { name: 'a JSON array', files: { '.portlens.json': '[]' }, argv: [], expect: /^port-lens: \.portlens\.json: the configuration must be a JSON object\.\n$/ },
