@@ -71,6 +71,14 @@ export async function hoverToken(page, lineText, token, hoverMustContain = token
   return hover.innerText();
 }
 
+/** Puts the cursor on `token` in a line containing `lineText` with a click, as a person would. */
+export async function clickToken(page, lineText, token) {
+  const line = page.locator('.view-line', { hasText: lineText }).first();
+  await line.waitFor({ timeout: 15_000 });
+  const box = await tokenBox(line, token);
+  await page.mouse.click(box.x, box.y);
+}
+
 export async function openWorkbench({ viewport = { width: 1400, height: 900 } } = {}) {
   const workspace = createTestWorkspace();
   const server = await startCodeServer({ workspace: workspace.directory });
@@ -90,12 +98,12 @@ export async function openWorkbench({ viewport = { width: 1400, height: 900 } } 
 /** Opens the Port Lens sidebar from the activity bar and expands the node whose label starts with `label`. */
 export async function openSidebarAndExpand(page, label) {
   await page.locator('.activitybar .action-item a[aria-label^="Port Lens"]').first().click();
-  const row = page.locator('.pane-body .monaco-list-row', { hasText: label }).first();
+  const row = page.locator('.sidebar .pane-body .monaco-list-row', { hasText: label }).first();
   await row.waitFor({ timeout: 30_000 });
   if ((await row.getAttribute('aria-expanded')) !== 'true') {
     await row.click();
   }
-  await page.locator('.pane-body .monaco-list-row[aria-level="2"]').first().waitFor({ timeout: 15_000 });
+  await page.locator('.sidebar .pane-body .monaco-list-row[aria-level="2"]').first().waitFor({ timeout: 15_000 });
   // Park the pointer over the editor and let the activity bar's tooltip close, so nothing covers the tree.
   await page.mouse.move(900, 600);
   await page.locator('.workbench-hover-container').waitFor({ state: 'detached', timeout: 5_000 }).catch(() => undefined);
@@ -117,6 +125,41 @@ const CHECKS = [
     async run(page) {
       await openFile(page, 'compose.yaml');
       return { text: await hoverToken(page, '"5432:5432"', '5432:5432', 'Publishes'), expected: ['Publishes host port', 'all interfaces', 'PostgreSQL', 'Sensitive'] };
+    },
+  },
+  {
+    name: 'the Problems panel lists the conflict, the exposed database and the base-60 mapping in compose.yaml',
+    screenshot: 'problems.png',
+    async run(page) {
+      await openFile(page, 'compose.yaml');
+      await page.keyboard.press('Control+Shift+M');
+      const panel = page.locator('.markers-panel');
+      await panel.getByText('host-port-conflict').first().waitFor({ timeout: 30_000 });
+      return { text: await panel.innerText(), expected: ['port is already allocated', 'PostgreSQL (5432/tcp) is published on all interfaces', 'base-60', 'sensitive-port-exposed'] };
+    },
+  },
+  {
+    name: 'Ctrl+. on the Redis mapping offers to publish it on 127.0.0.1 only',
+    screenshot: 'quick-fix.png',
+    async run(page) {
+      await openFile(page, 'compose.yaml');
+      await clickToken(page, '6379:6379', '6379:6379');
+      const menu = page.locator('.action-widget');
+      // The diagnostics may still be on their way; ask again until the fixes are listed.
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        await page.keyboard.press('Control+Period');
+        try {
+          await menu.getByText('Publish on 127.0.0.1 only').first().waitFor({ timeout: 3_000 });
+          break;
+        } catch (error) {
+          await page.keyboard.press('Escape');
+          if (Date.now() > deadline) {
+            throw error;
+          }
+        }
+      }
+      return { text: await menu.innerText(), expected: ['Publish on 127.0.0.1 only', 'Ignore sensitive-port-exposed on this line', 'Accept the risk of port 6379/tcp'] };
     },
   },
   {
@@ -166,7 +209,7 @@ export async function runUiCheck() {
 }
 
 /** The screenshots the README shows, refreshed with `npm run screenshots`. */
-const README_SCREENSHOTS = { 'hover-compose.png': 'screenshot-hover.png', 'sidebar.png': 'screenshot-sidebar.png' };
+const README_SCREENSHOTS = { 'hover-compose.png': 'screenshot-hover.png', 'sidebar.png': 'screenshot-sidebar.png', 'problems.png': 'screenshot-problems.png', 'quick-fix.png': 'screenshot-quick-fix.png' };
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   runUiCheck().then((result) => {

@@ -30,6 +30,8 @@ export const Views = {
 /** Context keys for `when` clauses. */
 export const ContextKeys = {
   groupBy: 'portLens.groupBy',
+  /** Set once the first workspace scan has finished, so "no ports found" never shows mid-scan. */
+  workspaceScanned: 'portLens.workspaceScanned',
 } as const;
 
 /** Languages Port Lens reads. `portLens.enable` can be switched off per language with a `[language]` block. */

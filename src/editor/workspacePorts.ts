@@ -2,7 +2,7 @@ import picomatch from 'picomatch';
 import * as vscode from 'vscode';
 import { CANDIDATE_FILE_GLOB, scanFile } from '../core/scanners/index';
 import { WorkspacePortIndex } from '../core/workspaceIndex';
-import { affectsPortLens, readConfig } from './config';
+import { affectsPortLens, ContextKeys, readConfig } from './config';
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
 
@@ -126,6 +126,7 @@ export class WorkspacePorts implements vscode.Disposable {
           );
         }
         this.changeEmitter.fire();
+        void vscode.commands.executeCommand('setContext', ContextKeys.workspaceScanned, true);
         return summary;
       },
     );

@@ -230,7 +230,8 @@ describe('port-lens check', () => {
       assert.deepEqual(both, [{ path: 'compose.override.yaml', conflicts: [5] }, { path: 'compose.yaml', conflicts: [5] }]);
       const one = checkJson(tree, 'compose.yaml').report.files;
       assert.equal(one.length, 1);
-      assert.match(one[0].diagnostics.find((diagnostic: { rule: string }) => diagnostic.rule === 'host-port-conflict').message, /"api" \(compose\.override\.yaml line 5\)/);
+      const conflict = one[0].diagnostics.find((diagnostic: { rule: string }) => diagnostic.rule === 'host-port-conflict');
+      assert.match(conflict?.message ?? '', /"api" \(compose\.override\.yaml line 5\)/);
       // `!override` replaces the base file's list instead of appending to it.
       fs.writeFileSync(path.join(tree, 'compose.override.yaml'), 'services:\n  web:\n    ports: !override\n      - "8081:80"\n  api:\n    image: api\n    ports:\n      - "8080:3000"\n');
       const replaced = checkJson(tree).report.files.flatMap((file: { diagnostics: { rule: string }[] }) => file.diagnostics.filter((diagnostic) => diagnostic.rule === 'host-port-conflict'));
