@@ -133,7 +133,9 @@ function bindLongSyntax(text: string, reference: PortReference): TextEdit {
     if (match) {
       const valueStart = line.start + match[1].length;
       const quoted = /^["']/.test(match[2]);
-      return { range: { start: valueStart, end: valueStart + match[2].length }, newText: quoted ? `${match[2][0]}${LOOPBACK}${match[2][0]}` : LOOPBACK };
+      // An empty `host_ip:` needs the blank YAML wants after the colon.
+      const blank = /\s$/.test(match[1]) ? '' : ' ';
+      return { range: { start: valueStart, end: valueStart + match[2].length }, newText: quoted ? `${match[2][0]}${LOOPBACK}${match[2][0]}` : `${blank}${LOOPBACK}` };
     }
   }
   const insertAt = lineEndOf(text, reference.range.start);
@@ -219,13 +221,40 @@ export function addUdpCompanion(text: string, reference: PortReference, format: 
       return undefined;
     }
     const end = lineEndOf(text, start);
+    const list = portListAround(text.slice(start, end), reference.range.start - start, reference.range.end - start);
     if (format === 'ufw' && text.startsWith(UFW_TUPLE_MARKER, start)) {
-      return udpTwinOfTuple(text, start);
+      // A tuple's port list is repeated in its iptables lines; narrowing all of them is left to ufw.
+      return list ? undefined : udpTwinOfTuple(text, start);
     }
-    const twin = udpTwinOfLine(text.slice(start, end));
+    let twin = udpTwinOfLine(text.slice(start, end));
+    if (twin !== undefined && list) {
+      // Only the port that needs udp: tcp and udp have the same length, so the list is where it was.
+      twin = `${twin.slice(0, list.start)}${value}${twin.slice(list.end)}`;
+    }
     return twin === undefined ? undefined : { range: { start: end, end }, newText: `${lineBreakOf(text)}${twin}` };
   }
   return undefined;
+}
+
+/**
+ * The port list holding `start..end` of a firewall rule line (`53,80`, `{ 53, 80 }`), as offsets
+ * in the line, or `undefined` when the port stands alone.
+ */
+function portListAround(line: string, start: number, end: number): { start: number; end: number } | undefined {
+  const open = line.lastIndexOf('{', start);
+  const close = line.indexOf('}', end);
+  if (open !== -1 && close !== -1 && !line.slice(open, start).includes('}') && !line.slice(end, close).includes('{')) {
+    return { start: open, end: close + 1 };
+  }
+  let listStart = start;
+  while (listStart > 0 && /[\d,:]/.test(line[listStart - 1])) {
+    listStart--;
+  }
+  let listEnd = end;
+  while (listEnd < line.length && /[\d,:]/.test(line[listEnd])) {
+    listEnd++;
+  }
+  return line.slice(listStart, listEnd).includes(',') ? { start: listStart, end: listEnd } : undefined;
 }
 
 /**
@@ -266,9 +295,28 @@ const UFW_SERVICE_SPEC = /^([A-Za-z][\w-]*)(?:\/(tcp|udp))?$/i;
 const IPTABLES_APPEND = /(?:^|\s)(?:-A|--append|-I|--insert)\s+\S+(?:\s+\d+)?\s/;
 const IPTABLES_ANY_SOURCE = /(?:^|\s)(?:-s|--source|--src)\s+(0\.0\.0\.0\/0|::\/0)(?=\s|$)/;
 const NFT_PORT_MATCH = /\b(?:tcp|udp|sctp|dccp|th)\s+dport\b/g;
+const NFT_RULE_COMMAND = /^\s*(?:add|insert|replace)\s+rule\s/;
+const NFT_TABLE_FAMILY = /(?:^|\s)table\s+(ip6|ip|inet|arp|bridge|netdev)\s/gm;
 
 function placeholderFor(text: string, statement: string): string {
   return /ip6tables|\bip6\b/.test(statement) || text.includes('ip6tables-save') ? SOURCE_PLACEHOLDER_V6 : SOURCE_PLACEHOLDER_V4;
+}
+
+/** The reference's text, or the whole port list it is a member of (`21,9200/tcp`), which is rewritten as one. */
+function ufwPortWord(text: string, reference: PortReference, statementStart: number, statementEnd: number): { start: number; end: number } {
+  let start = reference.range.start;
+  let end = reference.range.end;
+  while (start > statementStart && /[\d,:]/.test(text[start - 1])) {
+    start--;
+  }
+  while (end < statementEnd && /[\d,:]/.test(text[end])) {
+    end++;
+  }
+  if (!text.slice(start, end).includes(',')) {
+    return reference.range;
+  }
+  const protocol = /^\/(?:tcp|udp)\b/i.exec(text.slice(end, statementEnd));
+  return { start, end: end + (protocol ? protocol[0].length : 0) };
 }
 
 function restrictUfw(text: string, reference: PortReference, statementStart: number, statementEnd: number): TextEdit | undefined {
@@ -278,11 +326,12 @@ function restrictUfw(text: string, reference: PortReference, statementStart: num
     const start = statementStart + fromAny.index + fromAny[0].length - fromAny[1].length;
     return { range: { start, end: start + fromAny[1].length }, newText: SOURCE_PLACEHOLDER_V4 };
   }
-  const before = text.slice(statementStart, reference.range.start);
+  const word = ufwPortWord(text, reference, statementStart, statementEnd);
+  const before = text.slice(statementStart, word.start);
   if (UFW_SIMPLE_PREFIX.test(before)) {
     const quote = /["']$/.test(before) ? before[before.length - 1] : '';
-    const token = { start: reference.range.start - quote.length, end: reference.range.end + quote.length };
-    const value = written(text, reference);
+    const token = { start: word.start - quote.length, end: word.end + quote.length };
+    const value = text.slice(word.start, word.end);
     const portSpec = UFW_PORT_SPEC.exec(value);
     const service = portSpec ? undefined : UFW_SERVICE_SPEC.exec(value);
     let target: string;
@@ -321,6 +370,26 @@ function restrictIptables(text: string, statementStart: number, statementEnd: nu
   return { range: { start: at, end: at }, newText: `-s ${placeholder} ` };
 }
 
+/**
+ * `ip6` for a rule that matches IPv6 or sits in an `ip6` table, where `ip saddr` is rejected;
+ * `ip` otherwise (it also works in `inet`, `bridge` and `netdev` tables).
+ */
+function nftAddressFamily(text: string, lineStart: number): 'ip' | 'ip6' {
+  const line = text.slice(lineStart, lineEndOf(text, lineStart));
+  if (/\bip6\b/.test(line)) {
+    return 'ip6';
+  }
+  if (NFT_RULE_COMMAND.test(line)) {
+    return 'ip';
+  }
+  // Tables do not nest, so the last one declared above the rule holds it.
+  let family: string | undefined;
+  for (const match of text.slice(0, lineStart).matchAll(NFT_TABLE_FAMILY)) {
+    family = match[1];
+  }
+  return family === 'ip6' ? 'ip6' : 'ip';
+}
+
 function restrictNftables(text: string, reference: PortReference): TextEdit | undefined {
   const lineStart = lineStartOf(text, reference.range.start);
   const before = text.slice(lineStart, reference.range.start);
@@ -332,7 +401,7 @@ function restrictNftables(text: string, reference: PortReference): TextEdit | un
   if (lastMatch === -1) {
     return undefined;
   }
-  const family = /\bip6\b/.test(text.slice(lineStart, lineEndOf(text, lineStart))) ? 'ip6' : 'ip';
+  const family = nftAddressFamily(text, lineStart);
   const placeholder = family === 'ip6' ? SOURCE_PLACEHOLDER_V6 : SOURCE_PLACEHOLDER_V4;
   const at = lineStart + lastMatch;
   return { range: { start: at, end: at }, newText: `${family} saddr ${placeholder} ` };

@@ -70,11 +70,22 @@ function collide(a: HostBinding, b: HostBinding): boolean {
 }
 
 /**
+ * Pairs compared per call at most. A generated or hostile file can publish one port tens of
+ * thousands of times; comparing every pair took minutes, so the search stops here instead.
+ */
+const COMPARISON_BUDGET = 1_000_000;
+
+/** Related locations listed per conflict; the message still counts every one found. */
+const MAX_RELATED = 20;
+
+/**
  * Every colliding pair, each binding with the bindings it collides with. Single ports are
  * bucketed by port so the common case stays linear; ranges are compared with everything.
+ * At most `COMPARISON_BUDGET` pairs are compared.
  */
 export function findCollisions(bindings: readonly HostBinding[]): Map<HostBinding, HostBinding[]> {
   const collisions = new Map<HostBinding, HostBinding[]>();
+  let budget = COMPARISON_BUDGET;
   const record = (a: HostBinding, b: HostBinding): void => {
     for (const [from, to] of [[a, b], [b, a]] as const) {
       const list = collisions.get(from);
@@ -95,9 +106,9 @@ export function findCollisions(bindings: readonly HostBinding[]): Map<HostBindin
     const key = `${binding.protocol}/${binding.start}`;
     const bucket = singles.get(key);
     if (bucket) {
-      for (const earlier of bucket) {
-        if (collide(earlier, binding)) {
-          record(earlier, binding);
+      for (let j = 0; j < bucket.length && budget > 0; j++, budget--) {
+        if (collide(bucket[j], binding)) {
+          record(bucket[j], binding);
         }
       }
       bucket.push(binding);
@@ -106,10 +117,15 @@ export function findCollisions(bindings: readonly HostBinding[]): Map<HostBindin
     }
   }
   const allSingles = [...singles.values()].flat();
-  for (let i = 0; i < ranges.length; i++) {
-    for (const other of [...allSingles, ...ranges.slice(i + 1)]) {
-      if (collide(ranges[i], other)) {
-        record(ranges[i], other);
+  for (let i = 0; i < ranges.length && budget > 0; i++) {
+    for (let k = 0; k < allSingles.length && budget > 0; k++, budget--) {
+      if (collide(ranges[i], allSingles[k])) {
+        record(ranges[i], allSingles[k]);
+      }
+    }
+    for (let k = i + 1; k < ranges.length && budget > 0; k++, budget--) {
+      if (collide(ranges[i], ranges[k])) {
+        record(ranges[i], ranges[k]);
       }
     }
   }
@@ -141,7 +157,7 @@ export function conflictFinding(
   const message =
     `Host port ${hostLabel(binding)} on ${addressLabel(binding.address)} is also published ${owner} (${where})${more}: ` +
     'the second container fails to start with "port is already allocated".';
-  const related = others.map((other) => ({
+  const related = others.slice(0, MAX_RELATED).map((other) => ({
     message: `Also published by service "${other.service}"`,
     range: other.reference.range,
     ...(other.fileName !== undefined && other.fileName !== binding.fileName ? { fileName: other.fileName } : {}),
@@ -185,7 +201,8 @@ function checkNginxDefaultServers(context: RuleContext): void {
     if (reference.role !== 'listen' || reference.port === null || !reference.flags?.some((flag) => DEFAULT_SERVER_FLAGS.has(flag))) {
       continue;
     }
-    const address = reference.hostIp === undefined || reference.hostIp === '*' ? '0.0.0.0' : normalisedAddress(reference.hostIp) ?? '::';
+    // No address, `*` and 0.0.0.0 are the IPv4 wildcard; `[::]` is IPv6's, a socket of its own.
+    const address = reference.hostIp === undefined || reference.hostIp === '*' || reference.hostIp === '0.0.0.0' ? '0.0.0.0' : normalisedAddress(reference.hostIp) ?? '::';
     const shown = address.includes(':') ? `[${address}]:${reference.port}` : `${address}:${reference.port}`;
     const key = `${reference.scope ?? ''}|${reference.protocol}|${address === '::' ? '::' : address}|${reference.port}`;
     const first = seen.get(key);

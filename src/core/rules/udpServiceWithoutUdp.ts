@@ -39,6 +39,65 @@ function groupKey(reference: PortReference): string {
   return reference.role === 'firewall' ? 'firewall' : `${reference.scope ?? ''}|${reference.role}`;
 }
 
+/**
+ * The udp ports opened per group, as spans: expanding each range port by port cost a thousand
+ * set entries per range. Spans are sorted and merged once, on the first question.
+ */
+class UdpSpans {
+  private readonly spans = new Map<string, number[][]>();
+  private readonly merged = new Map<string, { starts: number[]; ends: number[] }>();
+
+  add(group: string, start: number, end: number): void {
+    if (end < start) {
+      return;
+    }
+    const list = this.spans.get(group);
+    if (list) {
+      list.push([start, end]);
+    } else {
+      this.spans.set(group, [[start, end]]);
+    }
+  }
+
+  covers(group: string, port: number): boolean {
+    let merged = this.merged.get(group);
+    if (!merged) {
+      merged = mergeSpans(this.spans.get(group) ?? []);
+      this.merged.set(group, merged);
+    }
+    const { starts, ends } = merged;
+    let low = 0;
+    let high = starts.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      if (port < starts[middle]) {
+        high = middle - 1;
+      } else if (port > ends[middle]) {
+        low = middle + 1;
+      } else {
+        return true;
+      }
+    }
+    return false;
+  }
+}
+
+function mergeSpans(spans: number[][]): { starts: number[]; ends: number[] } {
+  const sorted = [...spans].sort((a, b) => a[0] - b[0]);
+  const starts: number[] = [];
+  const ends: number[] = [];
+  for (const [start, end] of sorted) {
+    const last = ends.length - 1;
+    if (last >= 0 && start <= ends[last] + 1) {
+      ends[last] = Math.max(ends[last], end);
+    } else {
+      starts.push(start);
+      ends.push(end);
+    }
+  }
+  return { starts, ends };
+}
+
 export const udpServiceWithoutUdp: Rule = {
   id: 'udp-service-without-udp',
   defaultSeverity: 'info',
@@ -46,22 +105,21 @@ export const udpServiceWithoutUdp: Rule = {
   description: 'A service that needs UDP (DNS, NTP, SNMP, WireGuard, ...) is exposed, published or allowed as tcp only.',
   check(context) {
     const candidates: PortReference[] = [];
-    const udpOpened = new Set<string>();
+    const udpOpened = new UdpSpans();
     for (const reference of context.references) {
       if (reference.port === null || reference.endPort === null || !opens(reference)) {
         continue;
       }
       if (reference.protocol === 'udp' || reference.protocol === 'any') {
-        for (let port = reference.port; port <= reference.endPort && port - reference.port < 1024; port++) {
-          udpOpened.add(`${groupKey(reference)}|${port}`);
-        }
+        // Only the first 1024 ports of a range count: a huge udp range is no deliberate companion.
+        udpOpened.add(groupKey(reference), reference.port, Math.min(reference.endPort, reference.port + 1023));
       } else if (reference.protocol === 'tcp' && reference.port === reference.endPort) {
         candidates.push(reference);
       }
     }
     for (const reference of candidates) {
       const port = reference.port as number;
-      if (udpOpened.has(`${groupKey(reference)}|${port}`)) {
+      if (udpOpened.covers(groupKey(reference), port)) {
         continue;
       }
       const service = udpOnlyService(context.knowledge, port);
