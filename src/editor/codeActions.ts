@@ -45,7 +45,7 @@ export class PortCodeActionProvider implements vscode.CodeActionProvider {
         if (!match) {
           continue;
         }
-        for (const fix of quickFixesFor(match, { text: published.text, format: published.analysis.format })) {
+        for (const fix of quickFixesFor(match, { text: published.text, format: published.analysis.format, fileName: document.fileName })) {
           actions.push(this.toCodeAction(document, diagnostic, fix));
         }
         if (token.isCancellationRequested) {

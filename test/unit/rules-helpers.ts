@@ -69,7 +69,7 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
 
 /** Every quick fix offered for a diagnostic of `fileName`. */
 export function fixesOf(fileName: string, text: string, diagnostic: PortDiagnostic): QuickFix[] {
-  return quickFixesFor(diagnostic, { text, format: analyze(fileName, text).format });
+  return quickFixesFor(diagnostic, { text, format: analyze(fileName, text).format, fileName });
 }
 
 export type EditFix = Extract<QuickFix, { kind: 'edit' }>;

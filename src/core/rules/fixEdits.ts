@@ -298,8 +298,12 @@ const NFT_PORT_MATCH = /\b(?:tcp|udp|sctp|dccp|th)\s+dport\b/g;
 const NFT_RULE_COMMAND = /^\s*(?:add|insert|replace)\s+rule\s/;
 const NFT_TABLE_FAMILY = /(?:^|\s)table\s+(ip6|ip|inet|arp|bridge|netdev)\s/gm;
 
-function placeholderFor(text: string, statement: string): string {
-  return /ip6tables|\bip6\b/.test(statement) || text.includes('ip6tables-save') ? SOURCE_PLACEHOLDER_V6 : SOURCE_PLACEHOLDER_V4;
+/** File names ip6tables-restore reads by convention (`rules.v6`, `ip6tables.rules`, `*.ip6tables`). */
+const IP6TABLES_FILE_NAME = /(?:^|[\\/])(?:rules\.v6|ip6tables[^\\/]*|[^\\/]*\.ip6tables)$/;
+
+function placeholderFor(text: string, statement: string, fileName: string | undefined): string {
+  const isIpv6 = /ip6tables|\bip6\b/.test(statement) || text.includes('ip6tables-save') || (fileName !== undefined && IP6TABLES_FILE_NAME.test(fileName));
+  return isIpv6 ? SOURCE_PLACEHOLDER_V6 : SOURCE_PLACEHOLDER_V4;
 }
 
 /** The reference's text, or the whole port list it is a member of (`21,9200/tcp`), which is rewritten as one. */
@@ -354,9 +358,9 @@ function restrictUfw(text: string, reference: PortReference, statementStart: num
   return undefined;
 }
 
-function restrictIptables(text: string, statementStart: number, statementEnd: number): TextEdit | undefined {
+function restrictIptables(text: string, statementStart: number, statementEnd: number, fileName: string | undefined): TextEdit | undefined {
   const statement = text.slice(statementStart, statementEnd);
-  const placeholder = placeholderFor(text, statement);
+  const placeholder = placeholderFor(text, statement, fileName);
   const anySource = IPTABLES_ANY_SOURCE.exec(statement);
   if (anySource) {
     const start = statementStart + anySource.index + anySource[0].length - anySource[1].length;
@@ -408,7 +412,7 @@ function restrictNftables(text: string, reference: PortReference): TextEdit | un
 }
 
 /** Narrows a firewall allow from anywhere to a placeholder source the user then edits. */
-export function restrictToSource(text: string, reference: PortReference, format: FileFormat): TextEdit | undefined {
+export function restrictToSource(text: string, reference: PortReference, format: FileFormat, fileName?: string): TextEdit | undefined {
   if (reference.role !== 'firewall') {
     return undefined;
   }
@@ -418,7 +422,7 @@ export function restrictToSource(text: string, reference: PortReference, format:
     case 'ufw':
       return restrictUfw(text, reference, statementStart, statementEnd);
     case 'iptables':
-      return restrictIptables(text, statementStart, statementEnd);
+      return restrictIptables(text, statementStart, statementEnd, fileName);
     case 'nftables':
       return restrictNftables(text, reference);
     default:

@@ -66,7 +66,7 @@ export const sensitivePortExposed: Rule = {
     if (bind) {
       fixes.push({ kind: 'edit', title: 'Publish on 127.0.0.1 only', edits: [bind], isPreferred: true });
     }
-    const restrict = restrictToSource(context.text, reference, context.format);
+    const restrict = restrictToSource(context.text, reference, context.format, context.fileName);
     if (restrict) {
       const placeholder = restrict.newText.includes(SOURCE_PLACEHOLDER_V6) ? SOURCE_PLACEHOLDER_V6 : SOURCE_PLACEHOLDER_V4;
       fixes.push({ kind: 'edit', title: `Allow only from a trusted source (then replace ${placeholder})`, edits: [restrict], isPreferred: true });

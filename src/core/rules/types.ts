@@ -74,6 +74,8 @@ export type QuickFix =
 export interface FixContext {
   readonly text: string;
   readonly format: FileFormat;
+  /** The file's name, when known: `rules.v6` needs an IPv6 source placeholder. */
+  readonly fileName?: string;
 }
 
 export interface Rule {
