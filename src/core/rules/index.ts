@@ -3,7 +3,7 @@
  * command line, SARIF output and the documentation all follow this list.
  */
 import type { KnowledgeBase } from '../ports/knowledgeBase';
-import type { FileFormat, PortReference, ScanProblem } from '../types';
+import type { FileFormat } from '../types';
 import { insertCommentAbove } from './fixEdits';
 import { hostPortConflict } from './hostPortConflict';
 import { invalidPort } from './invalidPort';
@@ -16,7 +16,9 @@ import { publishedAllInterfaces } from './publishedAllInterfaces';
 import { sensitivePortExposed } from './sensitivePortExposed';
 import { findSuppressions, IGNORE_MARKER, suppressionComment } from './suppression';
 import { commentSyntax, lineBreakOf, lineEndOf } from './textLines';
-import type { DiagnosticSeverity, FixContext, PortDiagnostic, QuickFix, Rule, RuleSettings } from './types';
+import type { DiagnosticSeverity, FixContext, PortDiagnostic, QuickFix, Rule, RuleInput, RuleSettings } from './types';
+
+export type { RuleInput } from './types';
 import { udpServiceWithoutUdp } from './udpServiceWithoutUdp';
 import { unresolvedPort } from './unresolvedPort';
 import { DEFAULT_WIDE_RANGE_THRESHOLD, widePortRange } from './widePortRange';
@@ -52,15 +54,6 @@ export interface RuleOptions {
   readonly ruleSeverities?: RuleSeverities;
   readonly wideRangeThreshold?: number;
   readonly nodePortRange?: RuleSettings['nodePortRange'];
-}
-
-/** What the engine checks: one scanned file. */
-export interface RuleInput {
-  readonly text: string;
-  readonly format: FileFormat;
-  readonly fileName?: string;
-  readonly references: readonly PortReference[];
-  readonly problems: readonly ScanProblem[];
 }
 
 function isEnabled(rule: Rule, severities: RuleSeverities | undefined): boolean {

@@ -46,12 +46,16 @@ export interface RuleSettings {
   readonly nodePortRange: { readonly start: number; readonly end: number };
 }
 
-export interface RuleContext {
+/** What the engine checks: one scanned file. */
+export interface RuleInput {
   readonly text: string;
   readonly format: FileFormat;
   readonly fileName?: string;
   readonly references: readonly PortReference[];
   readonly problems: readonly ScanProblem[];
+}
+
+export interface RuleContext extends RuleInput {
   readonly knowledge: KnowledgeBase;
   readonly settings: RuleSettings;
   report(finding: Finding): void;
