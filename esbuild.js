@@ -33,6 +33,9 @@ function bundleOptions(entry, outfile, extra = {}) {
     sourcemap: !production,
     sourcesContent: false,
     external: ['vscode'],
+    // yaml's ES module build (its "default" export) lets esbuild drop the parts Port Lens never
+    // calls; its CommonJS build ("node") is kept whole. Same code otherwise, 17 KB smaller.
+    alias: { yaml: './node_modules/yaml/browser/index.js' },
     logLevel: 'warning',
     plugins: [reportProblems],
     ...extra,

@@ -40,6 +40,21 @@ function groupingPort(reference: PortReference): { port: number; endPort: number
   return { port: reference.port, endPort: reference.endPort ?? reference.port };
 }
 
+interface GroupBuilder {
+  key: string;
+  port: number;
+  endPort: number;
+  protocol: Protocol;
+  occurrences: Occurrence[];
+}
+
+const PROTOCOL_INDEX: Readonly<Record<string, number>> = { any: 0, tcp: 1, udp: 2, sctp: 3, dccp: 4 };
+
+/** `8080/tcp`, `8000-8010/udp`: a group's key, as the view shows and finds it. */
+function groupKey(port: number, endPort: number, protocol: Protocol): string {
+  return `${port === endPort ? port : `${port}-${endPort}`}/${protocol}`;
+}
+
 /**
  * Every port reference found in the workspace, kept per file so a save, create or delete
  * updates one entry instead of rescanning everything.
@@ -98,29 +113,53 @@ export class WorkspacePortIndex {
   }
 
   byPort(): PortGroup[] {
-    const groups = new Map<string, { port: number; endPort: number; protocol: Protocol; occurrences: Occurrence[] }>();
-    for (const fileGroup of this.files.values()) {
+    // Runs on the UI thread for every refresh of the view, over tens of thousands of groups in a
+    // big workspace. So: file names are collated once (what `localeCompare` does, with one
+    // collator) and files visited in that order, leaving each group nearly sorted already; and
+    // a single port's group is found by a small number, not a string made per occurrence.
+    const compareText = new Intl.Collator().compare;
+    const fileGroups = [...this.files.values()].sort((a, b) => compareText(a.file, b.file));
+    const rank = new Map<string, number>();
+    fileGroups.forEach(({ file }, index) => {
+      const previous = fileGroups[index - 1]?.file;
+      rank.set(file, previous !== undefined && compareText(previous, file) === 0 ? (rank.get(previous) as number) : index);
+    });
+    const singles = new Map<number, GroupBuilder>();
+    const others = new Map<string, GroupBuilder>();
+    const ordered: GroupBuilder[] = [];
+    for (const fileGroup of fileGroups) {
       for (const occurrence of fileGroup.occurrences) {
         const ports = groupingPort(occurrence.reference);
         if (!ports) {
           continue;
         }
-        const key = `${ports.port === ports.endPort ? ports.port : `${ports.port}-${ports.endPort}`}/${occurrence.reference.protocol}`;
-        const group = groups.get(key);
+        const { port, endPort } = ports;
+        const protocol = occurrence.reference.protocol;
+        const single = port === endPort && Number.isInteger(port) && port >= 0 && port <= 65535 && PROTOCOL_INDEX[protocol] !== undefined;
+        const numberKey = single ? port * 8 + PROTOCOL_INDEX[protocol] : 0;
+        const textKey = single ? '' : groupKey(port, endPort, protocol);
+        const group = single ? singles.get(numberKey) : others.get(textKey);
         if (group) {
           group.occurrences.push(occurrence);
-        } else {
-          groups.set(key, { ...ports, protocol: occurrence.reference.protocol, occurrences: [occurrence] });
+          continue;
         }
+        const created: GroupBuilder = { key: textKey || groupKey(port, endPort, protocol), port, endPort, protocol, occurrences: [occurrence] };
+        if (single) {
+          singles.set(numberKey, created);
+        } else {
+          others.set(textKey, created);
+        }
+        ordered.push(created);
       }
     }
-    return [...groups.entries()]
-      .map(([key, group]) => ({
-        key,
-        ...group,
-        occurrences: group.occurrences.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line),
-      }))
-      .sort((a, b) => a.port - b.port || a.endPort - b.endPort || a.protocol.localeCompare(b.protocol));
+    // Every occurrence's file is a key of `files`, so it has a rank.
+    const rankOf = (file: string): number => rank.get(file) as number;
+    for (const group of ordered) {
+      if (group.occurrences.length > 1) {
+        group.occurrences.sort((a, b) => rankOf(a.file) - rankOf(b.file) || a.line - b.line);
+      }
+    }
+    return ordered.sort((a, b) => a.port - b.port || a.endPort - b.endPort || compareText(a.protocol, b.protocol));
   }
 
   /** Occurrences of a port, for revealing it from a hover. */

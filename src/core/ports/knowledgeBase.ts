@@ -33,6 +33,11 @@ export interface PortKnowledge {
   readonly silencedSensitive: boolean;
 }
 
+/** Bounds the lookup memo; a file mentions far fewer distinct ports than this. */
+const MAX_REMEMBERED_ANSWERS = 4096;
+const PROTOCOL_INDEX: Readonly<Record<Protocol, number>> = { any: 0, tcp: 1, udp: 2, sctp: 3, dccp: 4 };
+const PROTOCOL_COUNT = 5;
+
 /**
  * The port knowledge base: the IANA registry, curated usage and the sensitive catalogue,
  * with the user's own entries merged over them. Cheap to construct; the dataset is read on
@@ -40,6 +45,8 @@ export interface PortKnowledge {
  */
 export class KnowledgeBase {
   private searchIndex: SearchIndex | undefined;
+  /** Answers already built: rules ask about the same few ports once per reference. */
+  private readonly answers = new Map<number, PortKnowledge>();
 
   constructor(
     readonly userData: UserPortData = EMPTY_USER_DATA,
@@ -51,6 +58,39 @@ export class KnowledgeBase {
   }
 
   lookup(port: number, protocol: Protocol = 'any'): PortKnowledge {
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      return this.build(port, protocol);
+    }
+    // A number, not a string: making and hashing a string key cost more than the answer saved.
+    const key = port * PROTOCOL_COUNT + PROTOCOL_INDEX[protocol];
+    let answer = this.answers.get(key);
+    if (!answer) {
+      if (this.answers.size >= MAX_REMEMBERED_ANSWERS) {
+        this.answers.clear();
+      }
+      answer = this.build(port, protocol);
+      this.answers.set(key, answer);
+    }
+    return answer;
+  }
+
+  /**
+   * Whether `lookup(port, protocol).sensitive` is set, without building the rest of the answer:
+   * rules ask this of every reference, and most ports are not sensitive.
+   */
+  isSensitive(port: number, protocol: Protocol = 'any'): boolean {
+    if (this.userData.extraSensitive.some((entry) => portKeyCovers(entry, port, protocol))) {
+      return true;
+    }
+    return this.loadDatabase().sensitiveEntry(port, protocol) !== undefined && !this.userData.silenced.some((key) => portKeyCovers(key, port, protocol));
+  }
+
+  /** `lookup(port, protocol).curated` alone, for rules that need nothing else. */
+  curated(port: number, protocol: Protocol = 'any'): readonly CuratedEntry[] {
+    return this.loadDatabase().curatedEntries(port, protocol);
+  }
+
+  private build(port: number, protocol: Protocol): PortKnowledge {
     const database = this.loadDatabase();
     const annotation = this.userData.annotations.find((entry) => portKeyCovers(entry, port, protocol));
     const userSensitive = this.userData.extraSensitive.find((entry) => portKeyCovers(entry, port, protocol));

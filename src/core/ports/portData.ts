@@ -162,13 +162,28 @@ export class PortDatabase {
     this.sensitive = raw.sensitive;
 
     const descriptionColumn = this.column.description;
-    // Unassigned ranges cover most of the port space; they are implied by the absence of a row.
-    const portsOf = (row: RawRow): [number, number] | undefined =>
-      row[descriptionColumn] === 'Unassigned' ? undefined : this.portSpan(row);
+    const portColumn = this.column.port;
+    // Each row's span, read once into flat arrays: this runs on the first lookup, cold, and
+    // a pair of numbers per row would be thousands of short-lived arrays. An empty span
+    // (low above high) stands for no port.
+    const lows = new Float64Array(this.rows.length).fill(1);
+    const highs = new Float64Array(this.rows.length);
+    for (let rowIndex = 0; rowIndex < this.rows.length; rowIndex++) {
+      const row = this.rows[rowIndex];
+      // Unassigned ranges cover most of the port space; they are implied by the absence of a row.
+      if (row[descriptionColumn] === 'Unassigned') {
+        continue;
+      }
+      const value = row[portColumn];
+      const span = typeof value === 'number' ? undefined : this.portSpan(row);
+      if (typeof value === 'number' || span) {
+        lows[rowIndex] = span ? span[0] : (value as number);
+        highs[rowIndex] = span ? span[1] : (value as number);
+      }
+    }
     const counts = new Int32Array(65537);
-    for (const row of this.rows) {
-      const span = portsOf(row);
-      for (let port = span?.[0] ?? 1; span && port <= span[1]; port++) {
+    for (let rowIndex = 0; rowIndex < this.rows.length; rowIndex++) {
+      for (let port = lows[rowIndex]; port <= highs[rowIndex]; port++) {
         counts[port + 1]++;
       }
     }
@@ -178,12 +193,11 @@ export class PortDatabase {
     this.rowStarts = counts;
     this.rowRefs = new Int32Array(counts[65536]);
     const cursor = counts.slice(0, 65536);
-    this.rows.forEach((row, rowIndex) => {
-      const span = portsOf(row);
-      for (let port = span?.[0] ?? 1; span && port <= span[1]; port++) {
+    for (let rowIndex = 0; rowIndex < this.rows.length; rowIndex++) {
+      for (let port = lows[rowIndex]; port <= highs[rowIndex]; port++) {
         this.rowRefs[cursor[port]++] = rowIndex;
       }
-    });
+    }
 
     for (const entry of this.curated) {
       if (entry.endPort !== undefined && entry.endPort !== entry.port) {

@@ -16,7 +16,7 @@ export const plaintextProtocol: Rule = {
       if (!exposure) {
         continue;
       }
-      const plaintext = context.knowledge.lookup(reference.port, reference.protocol).curated.find((entry) => entry.encryptedAlternative);
+      const plaintext = context.knowledge.curated(reference.port, reference.protocol).find((entry) => entry.encryptedAlternative);
       if (!plaintext) {
         continue;
       }

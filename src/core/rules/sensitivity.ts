@@ -38,9 +38,9 @@ export function sensitivePortsIn(knowledge: KnowledgeBase, start: number, end: n
   }
   const found: SensitivePort[] = [];
   for (const port of candidates) {
-    const knowledgeOfPort = knowledge.lookup(port, protocol);
-    if (knowledgeOfPort.sensitive) {
-      found.push(knowledgeOfPort as SensitivePort);
+    // The cheap question first: most ports are not sensitive, and a full lookup costs more.
+    if (knowledge.isSensitive(port, protocol)) {
+      found.push(knowledge.lookup(port, protocol) as SensitivePort);
     }
   }
   return found.sort((a, b) => SEVERITY_RANK[a.sensitive.severity] - SEVERITY_RANK[b.sensitive.severity] || a.port - b.port);

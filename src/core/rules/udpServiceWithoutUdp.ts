@@ -19,7 +19,7 @@ const OPENING: Partial<Record<PortReference['role'], string>> = {
  * tcp service (514 is rsh as well as syslog) is left alone: tcp may be exactly what was meant.
  */
 function udpOnlyService(knowledge: KnowledgeBase, port: number): string | undefined {
-  const curated = knowledge.lookup(port, 'any').curated;
+  const curated = knowledge.curated(port, 'any');
   const needsUdp = curated.find((entry) => entry.needsUdp);
   if (!needsUdp || curated.some((entry) => !entry.needsUdp && entry.protocols.includes('tcp'))) {
     return undefined;

@@ -3,7 +3,7 @@ import { Arg, DockerfileParser, Env, From } from 'dockerfile-ast';
 import type { Argument, Property } from 'dockerfile-ast';
 import { LineIndex } from '../text';
 import type { PortReference, Protocol, ScanProblem, Scanner, SourceRange } from '../types';
-import { parsePort, problem } from './portSyntax';
+import { appendAll, parsePort, problem } from './portSyntax';
 
 // ---------------------------------------------------------------------------
 // Text with provenance, shared with the Compose scanner.
@@ -630,6 +630,86 @@ interface LinePositionRange {
   readonly end: { readonly line: number; readonly character: number };
 }
 
+/**
+ * Longest leading comment line handed to `dockerfile-ast` as written. Its parser-directive scan
+ * re-reads the rest of a leading comment line from every `#` or `=` in it, so a long first line
+ * of `#` took minutes. Real directives are short; a longer leading comment line is passed on as
+ * `#` and spaces of the same length, which keeps every offset and means the same: a comment.
+ */
+const MAX_DIRECTIVE_LINE = 1024;
+
+const LEADING_COMMENT = /[ \t]*#/y;
+
+function withShortLeadingComments(text: string): string {
+  let result = text;
+  let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  while (start < text.length) {
+    LEADING_COMMENT.lastIndex = start;
+    if (!LEADING_COMMENT.test(text)) {
+      break;
+    }
+    const newline = text.indexOf('\n', start);
+    const lineBreak = newline === -1 ? text.length : text[newline - 1] === '\r' ? newline - 1 : newline;
+    const carriageReturn = text.indexOf('\r', start);
+    const end = carriageReturn !== -1 && carriageReturn < lineBreak ? carriageReturn : lineBreak;
+    if (end - start > MAX_DIRECTIVE_LINE) {
+      result = `${result.slice(0, start)}#${' '.repeat(end - start - 1)}${result.slice(end)}`;
+    }
+    start = newline === -1 ? text.length : newline + 1;
+  }
+  return result;
+}
+
+/**
+ * `dockerfile-ast` files every comment under the build stage holding it by testing each comment
+ * against each stage, so parsing grows with comments × stages: a 40,000-line file took 2.5 times
+ * as long per line as a 5,000-line one. The scanner reads no comments, so comment lines after
+ * the first instruction are handed over as spaces of the same length: every offset stays, and
+ * an empty line means to the parser what a comment line does. Left alone: the leading lines,
+ * where parser directives live; comments inside a continued instruction, which the parser reads
+ * differently; and files with `<<` anywhere, whose here-documents may hold `#` lines as content.
+ */
+function withoutLaterComments(text: string): string {
+  if (text.includes('<<')) {
+    return text;
+  }
+  const parts: string[] = [];
+  let copied = 0;
+  let seenInstruction = false;
+  let continued = false;
+  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  while (pos < text.length) {
+    let end = pos;
+    while (end < text.length && text.charCodeAt(end) !== 10 && text.charCodeAt(end) !== 13) {
+      end++;
+    }
+    let first = pos;
+    while (first < end && (text.charCodeAt(first) === 32 || text.charCodeAt(first) === 9)) {
+      first++;
+    }
+    if (first < end && text.charCodeAt(first) === 35) {
+      if (seenInstruction && !continued) {
+        parts.push(text.slice(copied, first), ' '.repeat(end - first));
+        copied = end;
+      }
+    } else if (first < end) {
+      seenInstruction = true;
+      let last = end - 1;
+      while (last > first && (text.charCodeAt(last) === 32 || text.charCodeAt(last) === 9)) {
+        last--;
+      }
+      // Either escape character: which one is in force does not matter to staying on the safe side.
+      continued = text[last] === '\\' || text[last] === '`';
+    }
+    pos = end + (text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? 2 : 1);
+  }
+  if (parts.length === 0) {
+    return text;
+  }
+  parts.push(text.slice(copied));
+  return parts.join('');
+}
+
 class DockerfileScan {
   private readonly lines: LineIndex;
   private readonly references: PortReference[] = [];
@@ -637,6 +717,8 @@ class DockerfileScan {
   /** ARGs declared before the first FROM: visible in FROM lines, and in stages that re-declare them. */
   private readonly globalArgs = new Map<string, string | undefined>();
   private readonly stages: Stage[] = [];
+  /** The first stage of each name, so `FROM <stage>` is one lookup even with thousands of stages. */
+  private readonly stagesByKey = new Map<string, Stage>();
   private escape = '\\';
 
   constructor(private readonly text: string) {
@@ -644,7 +726,7 @@ class DockerfileScan {
   }
 
   run(): { references: PortReference[]; problems: ScanProblem[] } {
-    const dockerfile = DockerfileParser.parse(this.text);
+    const dockerfile = DockerfileParser.parse(withoutLaterComments(withShortLeadingComments(this.text)));
     this.escape = dockerfile.getEscapeCharacter();
     for (const instruction of dockerfile.getInstructions()) {
       if (instruction instanceof From) {
@@ -695,14 +777,18 @@ class DockerfileScan {
     let parentEnv: Map<string, string | undefined> | undefined;
     if (imageRange) {
       const image = this.expand(this.offsets(imageRange), this.globalLookup, false).words[0]?.text.toLowerCase();
-      parentEnv = this.stages.find((stage) => stage.key !== undefined && stage.key === image)?.env;
+      parentEnv = image === undefined ? undefined : this.stagesByKey.get(image)?.env;
     }
-    this.stages.push({
+    const stage: Stage = {
       scope: name ?? `stage ${this.stages.length}`,
       key: name?.toLowerCase(),
       env: new Map(parentEnv),
       args: new Map(),
-    });
+    };
+    this.stages.push(stage);
+    if (stage.key !== undefined && !this.stagesByKey.has(stage.key)) {
+      this.stagesByKey.set(stage.key, stage);
+    }
   }
 
   /** The value a property assigns, expanded; `undefined` when it has none or depends on unknowns. */
@@ -724,9 +810,9 @@ class DockerfileScan {
     const first = properties[0];
     if (properties.length === 1 && first.getAssignmentOperator() === null && first.getValueRange() !== null) {
       // `ARG A B` declares two names; the parser reads it like the legacy `ENV name value` form.
-      declared.push(...instruction.getArguments().map((argument) => ({ name: argument.getValue() })));
+      appendAll(declared, instruction.getArguments().map((argument) => ({ name: argument.getValue() })));
     } else {
-      declared.push(...properties.map((property) => ({ name: property.getName(), property })));
+      appendAll(declared, properties.map((property) => ({ name: property.getName(), property })));
     }
     const stage = this.stage;
     for (const { name, property } of declared) {
@@ -757,7 +843,7 @@ class DockerfileScan {
     const range = this.offsets(argument.getRange());
     const written = this.text.slice(range.start, range.end);
     const expansion = this.expand(range, this.stageLookup, true);
-    this.problems.push(...expansion.syntaxErrors);
+    appendAll(this.problems, expansion.syntaxErrors);
     if (expansion.syntaxErrors.length > 0) {
       return;
     }
@@ -786,7 +872,7 @@ class DockerfileScan {
     }
     for (const word of expansion.words) {
       const parsed = parseDockerPortSpec(word, range, EXPOSE_SPEC);
-      this.problems.push(...parsed.problems);
+      appendAll(this.problems, parsed.problems);
       if (!parsed.fields) {
         continue;
       }

@@ -9,7 +9,7 @@ import type { FirewallAction, FirewallRuleInfo, PortReference, Protocol, ScanOpt
 import { ETC_SERVICES } from './namedServices';
 import { parsePort, problem } from './portSyntax';
 import type { ShellCommand, ShellWord } from './shellWords';
-import { isVariableName, splitShellCommands, wholeWordVariable, wordSpan, wordTextSpan } from './shellWords';
+import { forEachShellCommand, isVariableName, wholeWordVariable, wordSpan, wordTextSpan } from './shellWords';
 
 /** The command names that take iptables rule syntax. */
 const IPTABLES_COMMANDS: ReadonlyMap<string, Family> = new Map([
@@ -119,22 +119,23 @@ class IptablesScan {
   /** Scans `chunk`, which starts at offset `base` of the file: the whole file or a here-document body. */
   private scanChunk(chunk: string, base: number, restoreFamily: Family | undefined): void {
     const restore = new RestoreFileState();
-    for (const command of splitShellCommands(chunk)) {
+    // One command at a time, so a big ruleset's words never all live at once.
+    forEachShellCommand(chunk, (command) => {
       this.reportUnterminated(command, base);
       const { words } = command;
       if (isRestoreLine(command)) {
         this.restoreLine(words, base, restore, restoreFamily);
-        continue;
+        return;
       }
       const start = this.skipPrefixes(words);
       const head = words[start];
       if (!head) {
-        continue;
+        return;
       }
       const family = this.iptablesFamily(head);
       if (family) {
         this.rule(words.slice(start + 1), { family, table: 'filter', base });
-        continue;
+        return;
       }
       // `iptables-restore <<EOF` feeds rules in save syntax; so does `cat > rules.v4 <<EOF` write them.
       const heredocFamily = RESTORE_COMMANDS.get(basename(head.text));
@@ -144,7 +145,7 @@ class IptablesScan {
           this.scanChunk(body, base + heredoc.body.start, heredocFamily);
         }
       }
-    }
+    });
     restore.finish(this.problems);
   }
 
@@ -230,11 +231,11 @@ class IptablesScan {
     if (rule.command.name === 'delete') {
       flags.push('delete');
     }
-    const info: FirewallRuleInfo = {
-      ...actionOf(rule.target),
-      source: rule.source,
-      ...(rule.command.chain ? { chain: rule.command.chain } : {}),
-    };
+    const info = actionOf(rule.target) as Mutable<FirewallRuleInfo>;
+    info.source = rule.source;
+    if (rule.command.chain) {
+      info.chain = rule.command.chain;
+    }
     const emitter = new RuleEmitter(this, context.base, rule, info, flags);
     for (const option of rule.portOptions) {
       emitter.emit(option);
@@ -533,6 +534,7 @@ function sourceText(address: string, negated: boolean): string | null {
   return negated ? `!${address}` : address;
 }
 
+/** A fresh object each call: the caller adds the rule's other fields to it. */
 function actionOf(target: string | undefined): Pick<FirewallRuleInfo, 'action' | 'target'> {
   if (target === undefined) {
     return { action: 'other' };
@@ -540,6 +542,8 @@ function actionOf(target: string | undefined): Pick<FirewallRuleInfo, 'action' |
   const action: FirewallAction = target === 'ACCEPT' ? 'allow' : target === 'DROP' ? 'deny' : target === 'REJECT' ? 'reject' : 'jump';
   return { action, target };
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 // ---------------------------------------------------------------------------------------------
 // Turning port options into references
@@ -720,26 +724,46 @@ class RuleEmitter {
     }
   }
 
+  /**
+   * Built property by property: V8 makes `{ ...shared, more }` and conditional spreads slow, and a
+   * big ruleset has a hundred thousand references.
+   */
   private reference(range: SourceRange, portRange: SourceRange | undefined, ports: Pick<ParsedPorts, 'port' | 'endPort'>, extra: ReferenceExtras = {}): PortReference {
-    const flags = [...this.flags, ...this.protocolFlags, ...(extra.extraFlags ?? [])];
-    const firewall: FirewallRuleInfo = {
-      ...this.info,
-      ...(extra.sourcePort ? { sourcePort: true } : {}),
-      ...(extra.negated ? { negated: true } : {}),
-    };
-    return {
-      role: 'firewall',
-      range,
-      ...(portRange ? { portRange } : {}),
-      protocol: this.protocol,
-      port: ports.port,
-      endPort: ports.endPort,
-      ...(extra.hostIp ? { hostIp: extra.hostIp } : {}),
-      ...(this.info.chain ? { scope: this.info.chain } : {}),
-      ...(extra.rawText !== undefined ? { rawText: extra.rawText } : {}),
-      flags,
-      firewall,
-    };
+    const flags = this.flags.concat(this.protocolFlags, extra.extraFlags ?? []);
+    const info = this.info;
+    const firewall = { action: info.action } as Mutable<FirewallRuleInfo>;
+    if ('target' in info) {
+      firewall.target = info.target;
+    }
+    firewall.source = info.source;
+    if ('chain' in info) {
+      firewall.chain = info.chain;
+    }
+    if (extra.sourcePort) {
+      firewall.sourcePort = true;
+    }
+    if (extra.negated) {
+      firewall.negated = true;
+    }
+    const reference = { role: 'firewall', range } as Mutable<PortReference>;
+    if (portRange) {
+      reference.portRange = portRange;
+    }
+    reference.protocol = this.protocol;
+    reference.port = ports.port;
+    reference.endPort = ports.endPort;
+    if (extra.hostIp) {
+      reference.hostIp = extra.hostIp;
+    }
+    if (info.chain) {
+      reference.scope = info.chain;
+    }
+    if (extra.rawText !== undefined) {
+      reference.rawText = extra.rawText;
+    }
+    reference.flags = flags;
+    reference.firewall = firewall;
+    return reference;
   }
 
   private span(word: ShellWord, from: number, to: number): SourceRange {

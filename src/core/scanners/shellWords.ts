@@ -107,6 +107,36 @@ function isWordBreak(char: string): boolean {
   return isBlank(char) || char === '\n' || char === ';' || char === '&' || char === '|' || char === '(' || char === ')' || char === '<' || char === '>';
 }
 
+/** A character that stands for itself in an unquoted word: no quote, escape, expansion, redirection or break. */
+function isPlainWordChar(code: number): boolean {
+  switch (code) {
+    case 32: // space
+    case 9: // tab
+    case 13: // \r
+    case 10: // \n
+    case 59: // ;
+    case 38: // &
+    case 124: // |
+    case 40: // (
+    case 41: // )
+    case 60: // <
+    case 62: // >
+    case 92: // \\
+    case 39: // '
+    case 34: // "
+    case 36: // $
+    case 96: // `
+      return false;
+    default:
+      return true;
+  }
+}
+
+/** The characters that end a plain word outright; `<` and `>` may instead make it a file descriptor. */
+function isPlainWordEnd(code: number): boolean {
+  return code === 32 || code === 9 || code === 13 || code === 10 || code === 59 || code === 38 || code === 124 || code === 40 || code === 41;
+}
+
 /** Collects one word's characters and where each came from. */
 class WordBuilder {
   private readonly chars: string[] = [];
@@ -162,12 +192,23 @@ interface PendingHeredoc {
  * words; empty commands are dropped. Offsets are UTF-16 offsets into `text`.
  */
 export function splitShellCommands(text: string): ShellCommand[] {
-  return new ShellLexer(text).run();
+  const commands: ShellCommand[] = [];
+  new ShellLexer(text, (command) => commands.push(command)).run();
+  return commands;
+}
+
+/**
+ * The commands of {@link splitShellCommands}, handed to `visit` one at a time as soon as each is
+ * complete (its here-documents read), so a long script's words need not all be alive at once.
+ */
+export function forEachShellCommand(text: string, visit: (command: ShellCommand) => void): void {
+  new ShellLexer(text, visit).run();
 }
 
 class ShellLexer {
   private pos = 0;
-  private readonly commands: ShellCommand[] = [];
+  /** Ended commands whose here-documents are not read yet. */
+  private readonly ended: ShellCommand[] = [];
   private words: ShellWord[] = [];
   private heredocs: ShellHeredoc[] = [];
   private pendingHeredocs: PendingHeredoc[] = [];
@@ -176,15 +217,21 @@ class ShellLexer {
   /** Set when the next word is a here-document delimiter. */
   private heredocOperator: { stripTabs: boolean } | undefined;
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly visit: (command: ShellCommand) => void,
+  ) {}
 
-  run(): ShellCommand[] {
+  run(): void {
     const { text } = this;
     while (this.pos < text.length) {
-      const char = text[this.pos];
-      if (isBlank(char)) {
+      const code = text.charCodeAt(this.pos);
+      if (code === 32 || code === 9 || code === 13) {
         this.pos++;
-      } else if (char === '\\' && this.isLineContinuation(this.pos)) {
+        continue;
+      }
+      const char = text[this.pos];
+      if (char === '\\' && this.isLineContinuation(this.pos)) {
         this.pos += this.continuationLength(this.pos);
       } else if (char === '\n') {
         this.pos++;
@@ -218,7 +265,6 @@ class ShellLexer {
     }
     this.endCommand('');
     this.readHeredocBodies();
-    return this.commands;
   }
 
   private isLineContinuation(at: number): boolean {
@@ -240,8 +286,9 @@ class ShellLexer {
     this.redirectTarget = false;
     this.heredocOperator = undefined;
     if (this.words.length > 0 || this.heredocs.length > 0) {
-      this.commands.push({ words: this.words, heredocs: this.heredocs, separator });
+      this.ended.push({ words: this.words, heredocs: this.heredocs, separator });
     }
+    this.flushEnded();
     this.words = [];
     this.heredocs = [];
   }
@@ -273,8 +320,23 @@ class ShellLexer {
 
   private readWord(): void {
     const { text } = this;
+    // Most words are plain (`-A`, `--dport`, `22`): slice them instead of building them character by character.
+    const start = this.pos;
+    let end = start;
+    while (end < text.length && isPlainWordChar(text.charCodeAt(end))) {
+      end++;
+    }
+    if (end > start && (end === text.length || isPlainWordEnd(text.charCodeAt(end)))) {
+      this.pos = end;
+      this.finishWord({ text: text.slice(start, end), start, end, quoted: false, hasExpansion: false, unterminated: false });
+      return;
+    }
     const word = new WordBuilder();
-    word.begin(this.pos);
+    word.begin(start);
+    for (let index = start; index < end; index++) {
+      word.push(text[index], index);
+    }
+    this.pos = end;
     while (this.pos < text.length) {
       const char = text[this.pos];
       if (char === '\\') {
@@ -515,6 +577,18 @@ class ShellLexer {
     for (const heredoc of pending) {
       heredoc.owner.push(this.readHeredocBody(heredoc));
     }
+    this.flushEnded();
+  }
+
+  /** Hands on the ended commands, in order, once no here-document body is still to be read for them. */
+  private flushEnded(): void {
+    if (this.pendingHeredocs.length > 0 || this.ended.length === 0) {
+      return;
+    }
+    for (const command of this.ended) {
+      this.visit(command);
+    }
+    this.ended.length = 0;
   }
 
   private readHeredocBody(heredoc: PendingHeredoc): ShellHeredoc {
