@@ -2,8 +2,9 @@ import { KnowledgeBase } from './ports/knowledgeBase';
 import { runRules } from './rules/index';
 import type { RuleSeverities } from './rules/index';
 import type { RuleSettings } from './rules/types';
-import { scanAs, scanFile } from './scanners/index';
-import type { FileFormat, PortReference, ScanOptions, ScanProblem } from './types';
+import { detectFormats, scanAs, scanFile } from './scanners/index';
+import { problem } from './scanners/portSyntax';
+import type { FileFormat, PortReference, ScanOptions, ScanProblem, ScanResult } from './types';
 
 export type { DiagnosticSeverity, PortDiagnostic, QuickFix, RelatedLocation, TextEdit } from './rules/types';
 export { ruleForProblem } from './rules/scannerProblems';
@@ -32,11 +33,36 @@ export interface AnalysisOptions extends ScanOptions {
 let defaultKnowledgeBase: KnowledgeBase | undefined;
 
 /**
+ * Longest text analysed, in UTF-16 code units: four times the editor's default size limit and
+ * above the command line's. Time and memory grow with the ports a file holds; a 50 MB file took
+ * minutes and gigabytes, so a longer text gets one problem saying so instead of a scan.
+ */
+export const MAX_ANALYSED_LENGTH = 8 * 1024 * 1024;
+
+/** How much of an oversized text its format is detected from. */
+const DETECTION_PREFIX_LENGTH = 64 * 1024;
+
+function tooLargeToScan(fileName: string, text: string, options: AnalysisOptions | undefined): ScanResult | undefined {
+  const formats = options?.formats ?? detectFormats(fileName, text.slice(0, DETECTION_PREFIX_LENGTH), options?.languageId);
+  if (formats.length === 0) {
+    return undefined;
+  }
+  const megabytes = (text.length / (1024 * 1024)).toFixed(1);
+  const message = `This file is too large to check (${megabytes} MB; Port Lens reads files up to ${MAX_ANALYSED_LENGTH / (1024 * 1024)} MB), so its ports were not read`;
+  return { format: formats[0], references: [], problems: [problem({ start: 0, end: Math.min(text.length, 1) }, 'parse-error', message, 'warning')] };
+}
+
+/**
  * Scans a file and checks it. Returns `undefined` for files Port Lens does not read.
  * The same function serves the editor and the command line, so both report the same findings.
  */
 export function analyzeFile(fileName: string, text: string, options?: AnalysisOptions): FileAnalysis | undefined {
-  const scan = options?.formats ? scanAs(options.formats, text, options) : scanFile(fileName, text, options);
+  const scan =
+    text.length > MAX_ANALYSED_LENGTH
+      ? tooLargeToScan(fileName, text, options)
+      : options?.formats
+        ? scanAs(options.formats, text, options)
+        : scanFile(fileName, text, options);
   if (!scan) {
     return undefined;
   }

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { isMap, isScalar, parseDocument } from 'yaml';
+import { isMap, isScalar } from 'yaml';
 import type { Document, Node } from 'yaml';
 import type { PortReference, Protocol, ScanProblem, Scanner, SourceRange } from '../types';
 import {
@@ -12,8 +12,8 @@ import {
   withoutUndefined,
 } from './dockerfile';
 import type { DockerPortFields, DockerPortSpecOptions, MappedText } from './dockerfile';
-import { parsePort, problem } from './portSyntax';
-import { AliasTable, WalkBudget, mapEntries, nodeRange, scalarText, seqItems, yamlProblems } from './yamlSupport';
+import { appendAll, failureReason, parsePort, problem } from './portSyntax';
+import { AliasTable, WalkBudget, failureRange, mapEntries, nodeRange, parseYamlDocument, scalarText, seqItems, yamlProblems } from './yamlSupport';
 import type { ScalarText } from './yamlSupport';
 
 // ---------------------------------------------------------------------------
@@ -134,8 +134,8 @@ function interpolate(
     }
     const wordStart = open + 2 + name.length + operator.length;
     const word = interpolate(slice(input, wordStart, close), env, whole, depth + 1);
-    unresolved.push(...word.unresolved);
-    problems.push(...word.problems);
+    appendAll(unresolved, word.unresolved);
+    appendAll(problems, word.problems);
     builder.pushAll(word.output.text, origin);
   }
   return { output: builder.build(), unresolved, problems };
@@ -214,12 +214,12 @@ class ComposeScan {
     private readonly env: Readonly<Record<string, string>>,
   ) {
     this.budget = new WalkBudget(text.length);
-    this.doc = parseDocument(text);
+    this.doc = parseYamlDocument(text);
     this.aliases = new AliasTable(this.doc);
   }
 
   run(): { references: PortReference[]; problems: ScanProblem[] } {
-    this.problems.push(...yamlProblems(this.doc, this.text.length));
+    appendAll(this.problems, yamlProblems(this.doc, this.text.length));
     const services = mapEntries(this.doc.contents, this.aliases, this.budget).get('services');
     for (const [name, pair] of mapEntries(services?.value, this.aliases, this.budget)) {
       this.service(name, pair.value);
@@ -291,7 +291,8 @@ class ComposeScan {
     }
     const interpolation = interpolate(scalar.mapped, this.env, scalar.range);
     if (kind !== 'quiet') {
-      this.problems.push(...interpolation.problems, ...interpolation.unresolved.map(unresolvedProblem));
+      appendAll(this.problems, interpolation.problems);
+      appendAll(this.problems, interpolation.unresolved.map(unresolvedProblem));
     }
     if (interpolation.problems.length > 0) {
       return undefined;
@@ -323,7 +324,7 @@ class ComposeScan {
       return { ...base, protocol: trailingProtocol(value.text.text), port: null, endPort: null };
     }
     const parsed = parseDockerPortSpec(value.text, value.scalar.range, role === 'publish' ? PUBLISH_SPEC : EXPOSE_SPEC);
-    this.problems.push(...parsed.problems);
+    appendAll(this.problems, parsed.problems);
     return parsed.fields ? { ...base, ...parsed.fields } : undefined;
   }
 
@@ -445,7 +446,7 @@ export const scanCompose: Scanner = (text, options) => {
     return {
       format: 'compose',
       references: [],
-      problems: [problem({ start: 0, end: Math.min(text.length, 1) }, 'parse-error', `Could not read the Compose file: ${String(error)}`)],
+      problems: [problem(failureRange(error, text.length), 'parse-error', `Could not read the Compose file: ${failureReason(error)}`)],
     };
   }
 };

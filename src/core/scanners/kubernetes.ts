@@ -1,17 +1,19 @@
-import { Document, isScalar, parseAllDocuments } from 'yaml';
+import { Document, isScalar } from 'yaml';
 import type { Node, Pair } from 'yaml';
 import type { PortReference, Protocol, ScanProblem, Scanner, SourceRange } from '../types';
 import { withoutUndefined } from './dockerfile';
-import { MAX_PORT, problem } from './portSyntax';
+import { appendAll, failureReason, MAX_PORT, problem } from './portSyntax';
 import {
   AliasTable,
   WalkBudget,
   mapEntries,
   maskTemplates,
   nodeRange,
+  parseYamlDocuments,
   scalarString,
   scalarText,
   seqItems,
+  failureRange,
   yamlProblems,
 } from './yamlSupport';
 
@@ -87,8 +89,8 @@ class KubernetesScan {
   run(): { references: PortReference[]; problems: ScanProblem[] } {
     const masked = maskTemplates(this.text);
     const note = masked.masked ? ' (this file has template expressions, which can cause this)' : '';
-    for (const doc of parseAllDocuments(masked.text)) {
-      this.problems.push(...yamlProblems(doc, this.text.length, masked.masked ? 'info' : 'error', note));
+    for (const doc of parseYamlDocuments(masked.text)) {
+      appendAll(this.problems, yamlProblems(doc, this.text.length, masked.masked ? 'info' : 'error', note));
       this.aliases = new AliasTable(doc);
       this.manifest(doc.contents, 0);
     }
@@ -479,7 +481,7 @@ export const scanKubernetes: Scanner = (text) => {
     return {
       format: 'kubernetes',
       references: [],
-      problems: [problem({ start: 0, end: Math.min(text.length, 1) }, 'parse-error', `Could not read the manifest: ${String(error)}`)],
+      problems: [problem(failureRange(error, text.length), 'parse-error', `Could not read the manifest: ${failureReason(error)}`)],
     };
   }
 };

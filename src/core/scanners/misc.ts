@@ -368,10 +368,16 @@ const DIGITS_ONLY = /^[0-9]+$/;
 const APACHE_VIRTUAL_HOST = /^<virtualhost$/i;
 
 /** Apache joins a line ending in a backslash with the next one; the pieces keep their own offsets. */
+const BLANK_LINE = /^[ \t]*$/;
+
 function apacheLogicalLines(text: string): Line[][] {
   const logical: Line[][] = [];
   let pending: Line[] = [];
   for (const line of splitLines(text)) {
+    // Blank lines carry nothing; skipping them keeps a file of empty lines from filling the heap.
+    if (pending.length === 0 && BLANK_LINE.test(line.text)) {
+      continue;
+    }
     if (line.text.endsWith('\\')) {
       pending.push({ text: line.text.slice(0, -1), start: line.start });
       continue;

@@ -10,7 +10,7 @@
  */
 import type { FirewallAction, FirewallRuleInfo, PortReference, Protocol, ScanProblem, Scanner, SourceRange } from '../types';
 import { ETC_SERVICES } from './namedServices';
-import { parsePort, problem } from './portSyntax';
+import { failureReason, NESTED_TOO_DEEPLY, parsePort, problem } from './portSyntax';
 
 // ---------------------------------------------------------------------------------------------
 // Tokens and blocks
@@ -28,12 +28,16 @@ interface Token {
 /** Relational operators nft also accepts glued to the value (`!=22`). */
 const GLUED_OPERATORS: readonly string[] = ['!=', '==', '<=', '>=', '<', '>'];
 
-function isBlank(char: string): boolean {
-  return char === ' ' || char === '\t' || char === '\r';
-}
-
 function isPunctuation(char: string): char is '{' | '}' | ';' | ',' {
   return char === '{' || char === '}' || char === ';' || char === ',';
+}
+
+/** The first characters of the glued operators: `!`, `=`, `<`, `>`. */
+const GLUED_START: ReadonlySet<number> = new Set([33, 61, 60, 62]);
+
+/** Blanks, a newline, `#`, `"` and punctuation end a word; a code test, since every character passes here. */
+function endsNftWord(code: number): boolean {
+  return code === 32 || code === 9 || code === 13 || code === 10 || code === 35 || code === 34 || code === 123 || code === 125 || code === 59 || code === 44;
 }
 
 /** Splits a ruleset into tokens; `#` comments and `\` line continuations disappear. */
@@ -41,10 +45,13 @@ function tokenize(text: string, problems: ScanProblem[]): Token[] {
   const tokens: Token[] = [];
   let pos = 0;
   while (pos < text.length) {
-    const char = text[pos];
-    if (isBlank(char)) {
+    const code = text.charCodeAt(pos);
+    if (code === 32 || code === 9 || code === 13) {
       pos++;
-    } else if (char === '\\' && (text[pos + 1] === '\n' || (text[pos + 1] === '\r' && text[pos + 2] === '\n'))) {
+      continue;
+    }
+    const char = text[pos];
+    if (char === '\\' && (text[pos + 1] === '\n' || (text[pos + 1] === '\r' && text[pos + 2] === '\n'))) {
       pos += text[pos + 1] === '\r' ? 3 : 2;
     } else if (char === '\n') {
       tokens.push({ kind: 'newline', text: '\n', start: pos, end: pos + 1 });
@@ -70,11 +77,12 @@ function tokenize(text: string, problems: ScanProblem[]): Token[] {
       pos = end + 1;
     } else {
       let end = pos;
-      while (end < text.length && !isBlank(text[end]) && text[end] !== '\n' && text[end] !== '#' && text[end] !== '"' && !isPunctuation(text[end])) {
+      while (end < text.length && !endsNftWord(text.charCodeAt(end))) {
         end++;
       }
       const word = text.slice(pos, end);
-      const operator = GLUED_OPERATORS.includes(word) ? undefined : GLUED_OPERATORS.find((candidate) => word.startsWith(candidate));
+      // Only a word starting with `!`, `=`, `<` or `>` can carry a glued operator.
+      const operator = !GLUED_START.has(code) || GLUED_OPERATORS.includes(word) ? undefined : GLUED_OPERATORS.find((candidate) => word.startsWith(candidate));
       if (operator) {
         tokens.push({ kind: 'word', text: operator, start: pos, end: pos + operator.length });
         tokens.push({ kind: 'word', text: word.slice(operator.length), start: pos + operator.length, end });
@@ -132,6 +140,14 @@ interface OpenBlock {
   readonly opening?: Token;
 }
 
+/**
+ * Deepest block nesting read. nft itself nests tables, chains and sets two or three deep; the
+ * scanner walks blocks recursively, so a hostile file must not reach the end of the stack.
+ */
+const MAX_BLOCK_NESTING = 64;
+
+const TOO_DEEP_MESSAGE = `Could not read the ruleset: ${NESTED_TOO_DEEPLY}; blocks nested deeper than ${MAX_BLOCK_NESTING} levels are skipped`;
+
 /** Groups tokens into statements and blocks; braces that do not balance become problems. */
 function parseBlocks(tokens: readonly Token[], problems: ScanProblem[]): Node[] {
   const root: OpenBlock = { header: [], body: [] };
@@ -146,7 +162,14 @@ function parseBlocks(tokens: readonly Token[], problems: ScanProblem[]): Node[] 
     pending = [];
     setDepth = 0;
   };
+  /** Blocks opened below {@link MAX_BLOCK_NESTING}, whose contents are skipped. */
+  let skippedDepth = 0;
+  let reportedTooDeep = false;
   for (const token of tokens) {
+    if (skippedDepth > 0) {
+      skippedDepth += token.kind === '{' ? 1 : token.kind === '}' ? -1 : 0;
+      continue;
+    }
     switch (token.kind) {
       case 'newline':
       case ';':
@@ -155,7 +178,14 @@ function parseBlocks(tokens: readonly Token[], problems: ScanProblem[]): Node[] 
         }
         break;
       case '{':
-        if (setDepth === 0 && opensBlock(pending)) {
+        if (setDepth === 0 && opensBlock(pending) && stack.length > MAX_BLOCK_NESTING) {
+          if (!reportedTooDeep) {
+            problems.push(problem({ start: token.start, end: token.end }, 'parse-error', TOO_DEEP_MESSAGE));
+            reportedTooDeep = true;
+          }
+          pending = [];
+          skippedDepth = 1;
+        } else if (setDepth === 0 && opensBlock(pending)) {
           stack.push({ header: pending, body: [], opening: token });
           pending = [];
         } else {
@@ -677,13 +707,21 @@ class NftablesScan {
   private rule(tokens: readonly Token[], context: ChainContext): void {
     const rule = readRule(tokens, this.text);
     const verdict: Verdict | undefined = rule.verdict ?? (rule.natStatement ? { action: 'jump', target: rule.natStatement } : undefined);
-    const info: FirewallRuleInfo = {
-      action: verdict?.action ?? 'other',
-      ...(verdict ? { target: verdict.target } : {}),
-      source: rule.source,
-      ...(context.chain ? { chain: context.chain } : {}),
-    };
-    const flags = [...(context.table ? [`table=${context.table}`] : []), ...(context.hook ? [`hook=${context.hook}`] : [])];
+    const info = { action: verdict?.action ?? 'other' } as Mutable<FirewallRuleInfo>;
+    if (verdict) {
+      info.target = verdict.target;
+    }
+    info.source = rule.source;
+    if (context.chain) {
+      info.chain = context.chain;
+    }
+    const flags: string[] = [];
+    if (context.table) {
+      flags.push(`table=${context.table}`);
+    }
+    if (context.hook) {
+      flags.push(`hook=${context.hook}`);
+    }
     const emit = new RuleEmitter(this, info, flags, context, this.definitions);
     for (const match of rule.matches) {
       emit.match(match, match.protocol === 'any' ? (rule.transport ?? 'any') : match.protocol);
@@ -731,7 +769,7 @@ class RuleEmitter {
       // A define inside a set (`{ $WEB, 22 }`); the depth cap stops defines that refer to each other.
       const elements = depth < MAX_DEFINE_DEPTH ? this.definitions.defines.get(token.text.slice(1)) : undefined;
       if (!elements) {
-        this.add({ range, protocol, port: null, endPort: null, rawText: token.text }, match);
+        this.add(range, undefined, protocol, null, null, token.text, match);
         this.scan.problems.push(problem(range, 'unresolved-variable', `${token.text} is not defined in this file, so its port is unknown`, 'info'));
         return;
       }
@@ -746,11 +784,7 @@ class RuleEmitter {
       return;
     }
     const portRange = parsed.digits ? { start: token.start + parsed.digits.from, end: token.start + parsed.digits.to } : undefined;
-    this.add(
-      { range, ...(portRange ? { portRange } : {}), protocol, port: parsed.port, endPort: parsed.endPort, ...(parsed.unknownName ? { rawText: parsed.unknownName } : {}) },
-      match,
-      element.verdict,
-    );
+    this.add(range, portRange, protocol, parsed.port, parsed.endPort, parsed.unknownName || undefined, match, element.verdict);
     if (parsed.unknownName) {
       this.scan.problems.push(problem(range, 'unknown-service', `"${parsed.unknownName}" is not a service name Port Lens knows; nft looks it up in /etc/services`, 'info'));
     }
@@ -768,7 +802,7 @@ class RuleEmitter {
     if (!bounds || bounds[0] > bounds[1]) {
       return;
     }
-    this.add({ range, protocol, port: bounds[0], endPort: bounds[1], rawText: `${operator} ${token.text}` }, match);
+    this.add(range, undefined, protocol, bounds[0], bounds[1], `${operator} ${token.text}`, match);
   }
 
   natTarget(target: NatTarget, protocol: Protocol): void {
@@ -783,35 +817,77 @@ class RuleEmitter {
       this.scan.problems.push(problem(range, parsed.code, parsed.message));
       return;
     }
-    this.scan.references.push({
-      role: 'firewall',
-      range,
-      portRange: { start: token.start + split.portOffset, end: token.end },
-      protocol,
-      port: parsed.port,
-      endPort: parsed.endPort,
-      ...(split.address ? { hostIp: split.address } : {}),
-      ...(this.info.chain ? { scope: this.info.chain } : {}),
-      flags: [...this.flags, 'nat-target'],
-      firewall: { ...this.info, action: 'jump', target: target.statement },
-    });
+    const reference = { role: 'firewall', range } as Mutable<PortReference>;
+    reference.portRange = { start: token.start + split.portOffset, end: token.end };
+    reference.protocol = protocol;
+    reference.port = parsed.port;
+    reference.endPort = parsed.endPort;
+    if (split.address) {
+      reference.hostIp = split.address;
+    }
+    if (this.info.chain) {
+      reference.scope = this.info.chain;
+    }
+    reference.flags = [...this.flags, 'nat-target'];
+    reference.firewall = firewallInfo(this.info, { action: 'jump', target: target.statement }, false, false);
+    this.scan.references.push(reference);
   }
 
-  private add(fields: Pick<PortReference, 'range' | 'portRange' | 'protocol' | 'port' | 'endPort' | 'rawText'>, match: PortMatch, verdict?: Verdict): void {
-    const firewall: FirewallRuleInfo = {
-      ...this.info,
-      ...(verdict ? { action: verdict.action, target: verdict.target } : {}),
-      ...(match.sourcePort ? { sourcePort: true } : {}),
-      ...(match.negated ? { negated: true } : {}),
-    };
-    this.scan.references.push({
-      role: 'firewall',
-      ...fields,
-      ...(this.info.chain ? { scope: this.info.chain } : {}),
-      flags: [...this.flags],
-      firewall,
-    });
+  /**
+   * References and their rule info are built property by property: V8 makes `{ ...shared, more }`
+   * and conditional spreads slow, and a big ruleset has a hundred thousand references.
+   */
+  private add(
+    range: SourceRange,
+    portRange: SourceRange | undefined,
+    protocol: Protocol,
+    port: number | null,
+    endPort: number | null,
+    rawText: string | undefined,
+    match: PortMatch,
+    verdict?: Verdict,
+  ): void {
+    const reference = { role: 'firewall', range } as Mutable<PortReference>;
+    if (portRange) {
+      reference.portRange = portRange;
+    }
+    reference.protocol = protocol;
+    reference.port = port;
+    reference.endPort = endPort;
+    if (rawText !== undefined) {
+      reference.rawText = rawText;
+    }
+    if (this.info.chain) {
+      reference.scope = this.info.chain;
+    }
+    reference.flags = [...this.flags];
+    reference.firewall = firewallInfo(this.info, verdict, match.sourcePort, match.negated);
+    this.scan.references.push(reference);
   }
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** A copy of a rule's info, with a set element's verdict over the rule's and the match's own flags. */
+function firewallInfo(info: FirewallRuleInfo, verdict: Verdict | undefined, sourcePort: boolean | undefined, negated: boolean | undefined): FirewallRuleInfo {
+  const firewall = { action: verdict ? verdict.action : info.action } as Mutable<FirewallRuleInfo>;
+  if ('target' in info) {
+    firewall.target = verdict ? verdict.target : info.target;
+  }
+  firewall.source = info.source;
+  if ('chain' in info) {
+    firewall.chain = info.chain;
+  }
+  if (verdict && !('target' in info)) {
+    firewall.target = verdict.target;
+  }
+  if (sourcePort) {
+    firewall.sourcePort = true;
+  }
+  if (negated) {
+    firewall.negated = true;
+  }
+  return firewall;
 }
 
 function rangeOf(token: Token): SourceRange {
@@ -929,7 +1005,7 @@ export const scanNftables: Scanner = (text) => {
   try {
     scan.run(parseBlocks(tokenize(text, problems), problems));
   } catch (error) {
-    problems.push(problem({ start: 0, end: 0 }, 'parse-error', `Could not read the ruleset: ${error instanceof Error ? error.message : String(error)}`));
+    problems.push(problem({ start: 0, end: 0 }, 'parse-error', `Could not read the ruleset: ${failureReason(error)}`));
   }
   problems.sort((a, b) => a.range.start - b.range.start);
   return { format: 'nftables', references: scan.references.sort((a, b) => a.range.start - b.range.start), problems };

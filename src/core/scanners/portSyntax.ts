@@ -47,6 +47,29 @@ export function problem(
   return { range, code, message, severity };
 }
 
+/**
+ * Why a scanner gave up, for its `parse-error` problem. Deep nesting exhausts the stack, and
+ * "Maximum call stack size exceeded" would tell the user nothing about their file.
+ */
+export function failureReason(error: unknown): string {
+  if (error instanceof RangeError && /call stack/i.test(error.message)) {
+    return NESTED_TOO_DEEPLY;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+export const NESTED_TOO_DEEPLY = 'it is nested too deeply';
+
+/**
+ * Appends `items` to `target` one by one: `target.push(...items)` passes every item as an
+ * argument, which overflows the stack once a hostile file yields a few hundred thousand.
+ */
+export function appendAll<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) {
+    target.push(item);
+  }
+}
+
 /** Span helper: `[start, start + length)`. */
 export function span(start: number, length: number): SourceRange {
   return { start, end: start + length };

@@ -1,9 +1,194 @@
-import { isAlias, isMap, isScalar, isSeq, visit } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, parseDocument, visit, YAMLParseError } from 'yaml';
 import type { Alias, Document, Node, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import type { ScanProblem, SourceRange } from '../types';
 import { mapUniform, mapVerbatim } from './dockerfile';
 import type { MappedText } from './dockerfile';
-import { problem } from './portSyntax';
+import { NESTED_TOO_DEEPLY, problem } from './portSyntax';
+
+/**
+ * The `yaml` package compares each mapping key with every earlier key of its mapping, so a
+ * file with tens of thousands of keys took minutes to parse. Its check is switched off and
+ * `reportDuplicateKeys` does the same check with a set, in one pass. Its "pretty" errors copy
+ * the whole source line into every message, which is quadratic on one long line full of
+ * errors; `yamlProblems` keeps only the first line of a message anyway.
+ */
+const PARSE_OPTIONS = { uniqueKeys: false, prettyErrors: false } as const;
+
+/**
+ * Deepest YAML nesting handed to the parser. Real files stay within a few dozen levels. The
+ * `yaml` package composes nested collections recursively, and near the end of the stack V8 can
+ * abort the whole process (a regular expression compiled there fails fatally) instead of
+ * throwing, so a deeper file is refused before it is parsed.
+ */
+export const MAX_YAML_NESTING = 256;
+
+/** Thrown for a YAML text nested deeper than {@link MAX_YAML_NESTING}; scanners report it once. */
+export class YamlTooDeepError extends Error {
+  constructor(readonly offset: number) {
+    super(NESTED_TOO_DEEPLY);
+  }
+}
+
+function isYamlBlank(code: number): boolean {
+  return code === 32 || code === 9;
+}
+
+/**
+ * Where a YAML text first nests deeper than `limit`, or -1: one pass that counts open flow
+ * collections, block indentation levels and compact `- ` / `? ` entries. It reads quotes,
+ * comments and block scalars only as far as needed not to count brackets inside them, so it
+ * can overestimate but never parses; a file would need hundreds of unclosed brackets to be
+ * refused wrongly.
+ */
+export function yamlNestingOverflow(text: string, limit: number): number {
+  const indents: number[] = [];
+  let flowDepth = 0;
+  let quote = 0;
+  /** Indentation of the line that opened a block scalar; deeper lines are its content. */
+  let blockScalarIndent = -1;
+  let lineStart = 0;
+  while (lineStart < text.length) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd === -1) {
+      lineEnd = text.length;
+    }
+    let pos = lineStart;
+    let blockDepth = indents.length;
+    if (quote === 0 && flowDepth === 0) {
+      while (pos < lineEnd && text.charCodeAt(pos) === 32) {
+        pos++;
+      }
+      const indent = pos - lineStart;
+      let first = pos;
+      while (first < lineEnd && isYamlBlank(text.charCodeAt(first))) {
+        first++;
+      }
+      const blank = first >= lineEnd || text.charCodeAt(first) === 13 || text.charCodeAt(first) === 35;
+      if (blockScalarIndent >= 0 && (blank || indent > blockScalarIndent)) {
+        lineStart = lineEnd + 1;
+        continue;
+      }
+      blockScalarIndent = -1;
+      if (blank) {
+        lineStart = lineEnd + 1;
+        continue;
+      }
+      while (indents.length > 0 && indents[indents.length - 1] >= indent) {
+        indents.pop();
+      }
+      indents.push(indent);
+      blockDepth = indents.length;
+    }
+    let valueStart = quote === 0;
+    let compact = 0;
+    for (; pos < lineEnd; pos++) {
+      const code = text.charCodeAt(pos);
+      if (quote !== 0) {
+        if (code === 92 && quote === 34) {
+          pos++;
+        } else if (code === quote) {
+          if (quote === 39 && text.charCodeAt(pos + 1) === 39) {
+            pos++;
+          } else {
+            quote = 0;
+          }
+        }
+        continue;
+      }
+      if (isYamlBlank(code) || code === 13) {
+        continue;
+      }
+      const previous = text.charCodeAt(pos - 1);
+      if (code === 35 && (pos === lineStart || isYamlBlank(previous))) {
+        break;
+      }
+      const next = text.charCodeAt(pos + 1);
+      const separated = pos + 1 >= lineEnd || isYamlBlank(next) || next === 13;
+      if (code === 91 || code === 123) {
+        if (flowDepth > 0 || valueStart) {
+          flowDepth++;
+          valueStart = true;
+        }
+      } else if (flowDepth > 0 && (code === 93 || code === 125)) {
+        flowDepth--;
+        valueStart = false;
+      } else if (valueStart && (code === 34 || code === 39)) {
+        quote = code;
+        valueStart = false;
+      } else if (valueStart && flowDepth === 0 && (code === 45 || code === 63) && separated) {
+        compact++;
+      } else if (valueStart && flowDepth === 0 && (code === 124 || code === 62)) {
+        blockScalarIndent = indents.length > 0 ? indents[indents.length - 1] : 0;
+        break;
+      } else if (code === 58 && (separated || (flowDepth > 0 && (next === 44 || next === 93 || next === 125)))) {
+        valueStart = true;
+      } else if (code === 44 && flowDepth > 0) {
+        valueStart = true;
+      } else {
+        valueStart = false;
+      }
+      if (blockDepth + compact + flowDepth > limit) {
+        return pos;
+      }
+    }
+    lineStart = lineEnd + 1;
+  }
+  return -1;
+}
+
+/** Where a scanner that gave up reports it: at the overflowing bracket, or at the file's start. */
+export function failureRange(error: unknown, textLength: number): SourceRange {
+  if (error instanceof YamlTooDeepError) {
+    const start = Math.min(error.offset, textLength);
+    return { start, end: Math.min(start + 1, textLength) };
+  }
+  return { start: 0, end: Math.min(textLength, 1) };
+}
+
+function refuseDeepNesting(text: string): void {
+  const overflow = yamlNestingOverflow(text, MAX_YAML_NESTING);
+  if (overflow !== -1) {
+    throw new YamlTooDeepError(overflow);
+  }
+}
+
+/** Parses a single-document YAML file, duplicate keys reported as errors. */
+export function parseYamlDocument(text: string): Document {
+  refuseDeepNesting(text);
+  const doc = parseDocument(text, PARSE_OPTIONS);
+  reportDuplicateKeys(doc);
+  return doc;
+}
+
+/** Parses every document of a YAML stream, duplicate keys reported as errors. */
+export function parseYamlDocuments(text: string): Document[] {
+  refuseDeepNesting(text);
+  const docs: Document[] = [...parseAllDocuments(text, PARSE_OPTIONS)];
+  docs.forEach(reportDuplicateKeys);
+  return docs;
+}
+
+/** The error the `yaml` package would give: two scalar keys of one mapping with equal values. */
+function reportDuplicateKeys(doc: Document): void {
+  visit(doc, {
+    Map: (_key, map) => {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        const key = pair.key;
+        // NaN never equals itself, so `.nan` keys are never duplicates.
+        if (!isScalar(key) || (typeof key.value === 'number' && Number.isNaN(key.value))) {
+          continue;
+        }
+        if (seen.has(key.value)) {
+          const start = key.range?.[0] ?? 0;
+          doc.errors.push(new YAMLParseError([start, start + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
+        } else {
+          seen.add(key.value);
+        }
+      }
+    },
+  });
+}
 
 /**
  * Resolves aliases to their anchored nodes, built in one walk of the document. The `yaml`
@@ -96,16 +281,26 @@ export function scalarString(node: unknown): string | undefined {
 export function mapEntries(node: unknown, aliases: AliasTable, budget: WalkBudget): Map<string, Pair> {
   const entries = new Map<string, Pair>();
   const seen = new Set<YAMLMap>();
-  const collect = (candidate: unknown): void => {
-    const map = aliases.resolve(candidate);
+  // Depth first with a stack, not recursion: a chain of a hundred thousand merges must not
+  // reach the end of the call stack.
+  const pending: unknown[] = [node];
+  while (pending.length > 0) {
+    const map = aliases.resolve(pending.pop());
     if (!isMap(map) || seen.has(map) || !budget.take(nodeRange(map))) {
-      return;
+      continue;
     }
     seen.add(map);
     const merges: unknown[] = [];
     for (const pair of map.items) {
       if (isMergeKey(pair.key)) {
-        merges.push(pair.value);
+        const target = aliases.resolve(pair.value);
+        if (isSeq(target)) {
+          for (const item of target.items) {
+            merges.push(item);
+          }
+        } else {
+          merges.push(target);
+        }
         continue;
       }
       const key = scalarString(pair.key);
@@ -113,16 +308,11 @@ export function mapEntries(node: unknown, aliases: AliasTable, budget: WalkBudge
         entries.set(key, pair);
       }
     }
-    for (const merged of merges) {
-      const target = aliases.resolve(merged);
-      if (isSeq(target)) {
-        target.items.forEach(collect);
-      } else {
-        collect(target);
-      }
+    // Reversed onto the stack, so the first merged mapping is read first and wins.
+    for (let index = merges.length - 1; index >= 0; index--) {
+      pending.push(merges[index]);
     }
-  };
-  collect(node);
+  }
   return entries;
 }
 
@@ -205,12 +395,21 @@ export function yamlProblems(
   severity: ScanProblem['severity'] = 'error',
   note = '',
 ): ScanProblem[] {
-  return doc.errors.map((error) => {
+  let tooDeep = false;
+  return doc.errors.flatMap((error) => {
     const start = Math.min(error.pos[0], textLength);
     const end = Math.min(Math.max(error.pos[1], start), textLength);
+    // The parser gives up on deep nesting once per open level; one problem says it all.
+    if (error.code === 'RESOURCE_EXHAUSTION') {
+      if (tooDeep) {
+        return [];
+      }
+      tooDeep = true;
+      return [problem({ start, end }, 'parse-error', `Could not read this YAML: ${NESTED_TOO_DEEPLY}`, severity)];
+    }
     // The editor shows the position itself, so drop the "at line L, column C:" suffix.
     const firstLine = error.message.split('\n')[0].replace(POSITION_SUFFIX, '');
-    return problem({ start, end }, 'parse-error', `${firstLine}${note}`, severity);
+    return [problem({ start, end }, 'parse-error', `${firstLine}${note}`, severity)];
   });
 }
 
