@@ -11,7 +11,7 @@ import { LineIndex } from '../core/text';
 import type { FileFormat } from '../core/types';
 import type { FileSelection } from './args';
 import type { CliConfig } from './config';
-import { discoverFiles, readCandidate } from './discover';
+import { discoverFiles, isPlainFile, readCandidate } from './discover';
 import type { FoundFile, SkippedFile } from './discover';
 import { parseDotEnv } from './dotenv';
 import { compileGlob, createExcludeMatcher, displayPath, toSlashes } from './paths';
@@ -55,8 +55,9 @@ function createEnvReader(): (directory: string) => Record<string, string> | unde
   return (directory) => {
     if (!cache.has(directory)) {
       let env: Record<string, string> | undefined;
+      const file = path.join(directory, COMPOSE_ENV_FILE);
       try {
-        env = parseDotEnv(fs.readFileSync(path.join(directory, COMPOSE_ENV_FILE), 'utf8'));
+        env = isPlainFile(file) ? parseDotEnv(fs.readFileSync(file, 'utf8')) : undefined;
       } catch {
         // No `.env` is the usual case; an unreadable one leaves variables unresolved, which the scanner reports.
         env = undefined;
@@ -165,6 +166,9 @@ function readProjectSibling(
   baseOptions: AnalysisOptions,
   readEnv: (directory: string) => Record<string, string> | undefined,
 ): { text: string; analysis: FileAnalysis } | undefined {
+  if (!isPlainFile(absolute)) {
+    return undefined;
+  }
   const outcome = readCandidate({ path: absolute, absolute, explicit: false, needsShebang: false }, maxFileSize);
   if (outcome.kind !== 'text') {
     return undefined;

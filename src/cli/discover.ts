@@ -260,7 +260,8 @@ class Walker {
     let isDirectory: boolean;
     try {
       target = fs.realpathSync(absolute);
-      isDirectory = fs.statSync(target).isDirectory();
+      // Through the link's own path: only whether the target is a directory is looked at.
+      isDirectory = fs.statSync(absolute).isDirectory();
     } catch (error) {
       if (this.isNotable(absolute)) {
         this.skipped.push({ path: this.show(absolute), reason: `broken symbolic link: ${describeError(error)}` });
@@ -291,6 +292,19 @@ export type ReadOutcome =
   | { readonly kind: 'skipped'; readonly reason: string }
   /** A file without an extension that turned out not to be a script: not ours, not worth a note. */
   | { readonly kind: 'not-a-script' };
+
+/**
+ * Whether a file read beside the selected ones (a Compose `.env` or override file) is a plain
+ * file. A symbolic link there is not followed, as links are not in the walk, so a link cannot
+ * pull content from outside the checked tree into a report.
+ */
+export function isPlainFile(absolute: string): boolean {
+  try {
+    return fs.lstatSync(absolute).isFile();
+  } catch {
+    return false;
+  }
+}
 
 /** A NUL byte in the first 8 KB marks a file as binary. */
 const BINARY_SNIFF_BYTES = 8192;
