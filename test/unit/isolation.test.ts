@@ -12,6 +12,7 @@ import type * as HttpModule from 'node:http';
 import { createRequire } from 'node:module';
 import type * as NetModule from 'node:net';
 import * as path from 'node:path';
+import * as esbuild from 'esbuild';
 import { analyzeFile } from '../../src/core/analysis';
 import { removeTree, REPO_ROOT, runInProcess, tempTree } from './cliHarness';
 import { loadSeeds } from './propertyInputs';
@@ -285,3 +286,57 @@ describe('isolation: the command line reads only the tree it checks', () => {
     }
   });
 });
+
+describe('isolation: what the shipped bundles can reach', () => {
+  /** Node modules a bundle may load: files, paths, URLs, and `net` for its address parser alone. */
+  const ALLOWED_MODULES = new Set(['node:fs', 'node:path', 'node:url', 'node:net', 'vscode']);
+
+  /** The modules a bundle requires, built as `npm run build` builds it but kept in memory. */
+  async function requiredModules(entry: string): Promise<string[]> {
+    const result = await esbuild.build({
+      entryPoints: [path.join(REPO_ROOT, entry)],
+      bundle: true,
+      format: 'cjs',
+      platform: 'node',
+      target: 'node20',
+      external: ['vscode'],
+      // As esbuild.js bundles it: the `yaml` package's ES build.
+      alias: { yaml: path.join(REPO_ROOT, 'node_modules', 'yaml', 'browser', 'index.js') },
+      write: false,
+      logLevel: 'silent',
+      outfile: path.join(REPO_ROOT, 'out', 'isolation-check.js'),
+    });
+    const code = result.outputFiles[0].text;
+    const modules = new Set<string>();
+    for (const match of code.matchAll(/\brequire\("([^"]+)"\)/g)) {
+      modules.add(match[1]);
+    }
+    assert.doesNotMatch(code, /\bimport\(|\bprocess\.binding\(|\bnew Function\(|\beval\(/, `${entry}: no dynamic import, native binding or code evaluation`);
+    return [...modules].sort();
+  }
+
+  for (const entry of ['src/extension.ts', 'src/cli/main.ts']) {
+    it(`${entry} loads no network, process, worker or code-evaluation module`, async function () {
+      this.timeout(60_000);
+      const modules = await requiredModules(entry);
+      assert.ok(modules.includes('node:fs'), modules.join(', '));
+      assert.deepEqual(modules.filter((name) => !ALLOWED_MODULES.has(name)), []);
+    });
+  }
+
+  it('uses node:net only for its address parser', () => {
+    const sources = collectSources(path.join(REPO_ROOT, 'src'));
+    const netImports = sources.flatMap((file) => [...fs.readFileSync(file, 'utf8').matchAll(/import ([^;]+) from 'node:net';/g)].map((match) => `${path.relative(REPO_ROOT, file)}: ${match[1]}`));
+    assert.ok(netImports.length > 0);
+    for (const line of netImports) {
+      assert.match(line, /: \{ isIP(?:v4|v6)?(?:, isIP(?:v4|v6)?)* \}$/, line);
+    }
+  });
+});
+
+function collectSources(directory: string): string[] {
+  return fs.readdirSync(directory, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(directory, entry.name);
+    return entry.isDirectory() ? collectSources(full) : entry.name.endsWith('.ts') ? [full] : [];
+  });
+}
