@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { analyzeFile } from '../../src/core/analysis';
-import { MAX_YAML_NESTING, yamlNestingOverflow } from '../../src/core/scanners/yamlSupport';
+import { MAX_YAML_NESTING, MAX_YAML_PROBLEMS, yamlNestingOverflow } from '../../src/core/scanners/yamlSupport';
 import { loadSeeds } from './propertyInputs';
 
 /** The smallest limit a text stays within: its estimated nesting depth. */
@@ -101,6 +101,15 @@ describe('YAML nesting guard', () => {
       analysis.references.map((reference) => reference.port),
       [2375],
     );
+  });
+
+  it('lists at most 100 YAML errors per document, then says how many more there are', () => {
+    const text = `apiVersion: v1\nkind: Service\nspec:\n  ports:\n    - port: ${'\\\n'.repeat(5_000)}\n`;
+    const analysis = analyzeFile('service.yaml', text);
+    assert.ok(analysis);
+    const parseErrors = analysis.problems.filter((problem) => problem.code === 'parse-error');
+    assert.equal(parseErrors.length, MAX_YAML_PROBLEMS + 1);
+    assert.ok(parseErrors.some((problem) => /^\d+ more YAML errors after this one are not listed/.test(problem.message)), parseErrors.at(-1)?.message);
   });
 
   it('never throws and always finds a depth for arbitrary bracket soup', () => {

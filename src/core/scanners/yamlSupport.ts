@@ -388,6 +388,12 @@ function trimTrailingSpace(source: string, start: number, end: number): SourceRa
 
 const POSITION_SUFFIX = / at line [0-9]+, column [0-9]+:?$/;
 
+/**
+ * Most YAML errors reported for one document. After the first few, more errors only bury them:
+ * a file of broken lines would otherwise get one problem per line, tens of thousands of them.
+ */
+export const MAX_YAML_PROBLEMS = 100;
+
 /** YAML errors (never warnings: unknown tags such as `!reset` are expected) as `parse-error` problems. */
 export function yamlProblems(
   doc: Document,
@@ -395,22 +401,33 @@ export function yamlProblems(
   severity: ScanProblem['severity'] = 'error',
   note = '',
 ): ScanProblem[] {
+  const problems: ScanProblem[] = [];
   let tooDeep = false;
-  return doc.errors.flatMap((error) => {
+  let untold = 0;
+  for (const error of doc.errors) {
     const start = Math.min(error.pos[0], textLength);
     const end = Math.min(Math.max(error.pos[1], start), textLength);
     // The parser gives up on deep nesting once per open level; one problem says it all.
     if (error.code === 'RESOURCE_EXHAUSTION') {
-      if (tooDeep) {
-        return [];
+      if (!tooDeep) {
+        tooDeep = true;
+        problems.push(problem({ start, end }, 'parse-error', `Could not read this YAML: ${NESTED_TOO_DEEPLY}`, severity));
       }
-      tooDeep = true;
-      return [problem({ start, end }, 'parse-error', `Could not read this YAML: ${NESTED_TOO_DEEPLY}`, severity)];
+      continue;
+    }
+    if (problems.length >= MAX_YAML_PROBLEMS) {
+      untold++;
+      continue;
     }
     // The editor shows the position itself, so drop the "at line L, column C:" suffix.
     const firstLine = error.message.split('\n')[0].replace(POSITION_SUFFIX, '');
-    return [problem({ start, end }, 'parse-error', `${firstLine}${note}`, severity)];
-  });
+    problems.push(problem({ start, end }, 'parse-error', `${firstLine}${note}`, severity));
+  }
+  if (untold > 0) {
+    const last = problems[problems.length - 1];
+    problems.push(problem(last.range, 'parse-error', `${untold} more YAML ${untold === 1 ? 'error' : 'errors'} after this one are not listed${note}`, severity));
+  }
+  return problems;
 }
 
 const NOT_LINE_BREAK = /[^\r\n]/g;
