@@ -69,14 +69,18 @@ export async function hoverToken(page, lineText, token, hoverMustContain = token
     return widget !== null && widget.getAnimations({ subtree: true }).every((animation) => animation.playState === 'finished') && getComputedStyle(widget).opacity === '1';
   }, undefined, { timeout: 5_000 }).catch(() => undefined);
   // The hover is drawn in parts (the problem's part first, each provider's when it answers) and
-  // may be redrawn meanwhile, so the text is read in the page at a moment it holds the fragment.
-  const showsFragment = (needle) =>
-    [...document.querySelectorAll('.monaco-hover-content')].some((element) => element.offsetParent !== null && element.innerText.includes(needle));
-  await page.waitForFunction(showsFragment, hoverMustContain, { timeout: 10_000 }).catch(() => undefined);
-  return page.evaluate((needle) => {
-    const visible = [...document.querySelectorAll('.monaco-hover-content')].filter((element) => element.offsetParent !== null);
-    return (visible.find((element) => element.innerText.includes(needle)) ?? visible[0])?.innerText ?? '';
-  }, hoverMustContain);
+  // may be redrawn meanwhile, so its text is read in the page at a moment it holds the fragment.
+  const visibleHoverText = (needle) =>
+    [...document.querySelectorAll('.monaco-hover-content')]
+      .filter((element) => element.offsetParent !== null)
+      .map((element) => element.innerText)
+      .find((text) => text.includes(needle));
+  const found = await page.waitForFunction(visibleHoverText, hoverMustContain, { timeout: 10_000 }).then(
+    (handle) => handle.jsonValue(),
+    () => undefined,
+  );
+  // Without the fragment, hand back what is shown so the check's message says what was seen.
+  return found ?? page.evaluate(() => [...document.querySelectorAll('.monaco-hover-content')].find((element) => element.offsetParent !== null)?.innerText ?? '');
 }
 
 /** Puts the cursor on `token` in a line containing `lineText` with a click, as a person would. */

@@ -134,3 +134,6 @@ export interface ScanOptions {
 }
 
 export type Scanner = (text: string, options?: ScanOptions) => ScanResult;
+
+/** `T` with its fields writable: for building a result field by field before handing it out as `T`. */
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };

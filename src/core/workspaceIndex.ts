@@ -1,4 +1,5 @@
 import type { FileFormat, PortReference, Protocol } from './types';
+import { portProtocolKey } from './ports/knowledgeBase';
 import { LineIndex } from './text';
 
 /** One port reference in one workspace file, with its 0-based position for navigation. */
@@ -47,8 +48,6 @@ interface GroupBuilder {
   protocol: Protocol;
   occurrences: Occurrence[];
 }
-
-const PROTOCOL_INDEX: Readonly<Record<string, number>> = { any: 0, tcp: 1, udp: 2, sctp: 3, dccp: 4 };
 
 /** `8080/tcp`, `8000-8010/udp`: a group's key, as the view shows and finds it. */
 function groupKey(port: number, endPort: number, protocol: Protocol): string {
@@ -135,8 +134,8 @@ export class WorkspacePortIndex {
         }
         const { port, endPort } = ports;
         const protocol = occurrence.reference.protocol;
-        const single = port === endPort && Number.isInteger(port) && port >= 0 && port <= 65535 && PROTOCOL_INDEX[protocol] !== undefined;
-        const numberKey = single ? port * 8 + PROTOCOL_INDEX[protocol] : 0;
+        const numberKey = port === endPort ? portProtocolKey(port, protocol) : undefined;
+        const single = numberKey !== undefined;
         const textKey = single ? '' : groupKey(port, endPort, protocol);
         const group = single ? singles.get(numberKey) : others.get(textKey);
         if (group) {

@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 import { analyzeFile } from '../../src/core/analysis';
 import { removeTree, REPO_ROOT, runInProcess, tempTree } from './cliHarness';
-import { loadSeeds } from './propertyInputs';
+import { loadSeeds, typeScriptFilesUnder } from './propertyInputs';
 
 type Patchable = Record<string, unknown>;
 
@@ -325,7 +325,7 @@ describe('isolation: what the shipped bundles can reach', () => {
   }
 
   it('uses node:net only for its address parser', () => {
-    const sources = collectSources(path.join(REPO_ROOT, 'src'));
+    const sources = typeScriptFilesUnder(path.join(REPO_ROOT, 'src'));
     const netImports = sources.flatMap((file) => [...fs.readFileSync(file, 'utf8').matchAll(/import ([^;]+) from 'node:net';/g)].map((match) => `${path.relative(REPO_ROOT, file)}: ${match[1]}`));
     assert.ok(netImports.length > 0);
     for (const line of netImports) {
@@ -333,10 +333,3 @@ describe('isolation: what the shipped bundles can reach', () => {
     }
   });
 });
-
-function collectSources(directory: string): string[] {
-  return fs.readdirSync(directory, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(directory, entry.name);
-    return entry.isDirectory() ? collectSources(full) : entry.name.endsWith('.ts') ? [full] : [];
-  });
-}

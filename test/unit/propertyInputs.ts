@@ -54,6 +54,11 @@ function filesUnder(directory: string): string[] {
   return files.sort();
 }
 
+/** The TypeScript files below `directory`, sorted. */
+export function typeScriptFilesUnder(directory: string): string[] {
+  return filesUnder(directory).filter((file) => file.endsWith('.ts'));
+}
+
 /** Every example and fixture Port Lens reads, once per format it is read as. */
 export function loadSeeds(): Seed[] {
   const seeds: Seed[] = [];

@@ -35,8 +35,17 @@ export interface PortKnowledge {
 
 /** Bounds the lookup memo; a file mentions far fewer distinct ports than this. */
 const MAX_REMEMBERED_ANSWERS = 4096;
-const PROTOCOL_INDEX: Readonly<Record<Protocol, number>> = { any: 0, tcp: 1, udp: 2, sctp: 3, dccp: 4 };
+const PROTOCOL_INDEX: Readonly<Record<string, number>> = { any: 0, tcp: 1, udp: 2, sctp: 3, dccp: 4 };
 const PROTOCOL_COUNT = 5;
+
+/**
+ * One number for a port and protocol, a cheaper map key on hot paths than a string;
+ * `undefined` for a value outside 0–65535 or a protocol Port Lens does not know.
+ */
+export function portProtocolKey(port: number, protocol: Protocol): number | undefined {
+  const index = PROTOCOL_INDEX[protocol];
+  return Number.isInteger(port) && port >= 0 && port <= 65535 && index !== undefined ? port * PROTOCOL_COUNT + index : undefined;
+}
 
 /**
  * The port knowledge base: the IANA registry, curated usage and the sensitive catalogue,
@@ -58,11 +67,11 @@ export class KnowledgeBase {
   }
 
   lookup(port: number, protocol: Protocol = 'any'): PortKnowledge {
-    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    // A number, not a string: making and hashing a string key cost more than the answer saved.
+    const key = portProtocolKey(port, protocol);
+    if (key === undefined) {
       return this.build(port, protocol);
     }
-    // A number, not a string: making and hashing a string key cost more than the answer saved.
-    const key = port * PROTOCOL_COUNT + PROTOCOL_INDEX[protocol];
     let answer = this.answers.get(key);
     if (!answer) {
       if (this.answers.size >= MAX_REMEMBERED_ANSWERS) {

@@ -5,7 +5,7 @@
  * - `iptables-save` output read by `iptables-restore` (`*filter`, `:INPUT ACCEPT [0:0]`, `-A …`, `COMMIT`).
  * Both are split with the shared shell lexer; a line starting with `-A` can only be restore syntax.
  */
-import type { FirewallAction, FirewallRuleInfo, PortReference, Protocol, ScanOptions, ScanProblem, Scanner, SourceRange } from '../types';
+import type { FirewallAction, FirewallRuleInfo, Mutable, PortReference, Protocol, Scanner, ScanOptions, ScanProblem, SourceRange } from '../types';
 import { ETC_SERVICES } from './namedServices';
 import { parsePort, problem } from './portSyntax';
 import type { ShellCommand, ShellWord } from './shellWords';
@@ -542,8 +542,6 @@ function actionOf(target: string | undefined): Pick<FirewallRuleInfo, 'action' |
   const action: FirewallAction = target === 'ACCEPT' ? 'allow' : target === 'DROP' ? 'deny' : target === 'REJECT' ? 'reject' : 'jump';
   return { action, target };
 }
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 // ---------------------------------------------------------------------------------------------
 // Turning port options into references

@@ -8,7 +8,7 @@
  * definition — once for every rule that uses it, carrying that rule's verdict, source and chain.
  * `tcp dport set 8080` rewrites the port instead of matching it, so it is not reported.
  */
-import type { FirewallAction, FirewallRuleInfo, PortReference, Protocol, ScanProblem, Scanner, SourceRange } from '../types';
+import type { FirewallAction, FirewallRuleInfo, Mutable, PortReference, Protocol, Scanner, ScanProblem, SourceRange } from '../types';
 import { ETC_SERVICES } from './namedServices';
 import { failureReason, NESTED_TOO_DEEPLY, parsePort, problem } from './portSyntax';
 
@@ -865,8 +865,6 @@ class RuleEmitter {
     this.scan.references.push(reference);
   }
 }
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** A copy of a rule's info, with a set element's verdict over the rule's and the match's own flags. */
 function firewallInfo(info: FirewallRuleInfo, verdict: Verdict | undefined, sourcePort: boolean | undefined, negated: boolean | undefined): FirewallRuleInfo {

@@ -11,7 +11,7 @@
  * nginx reads inside `http`, so its directives are scoped `http` — unless the file sits in a directory
  * named like `stream.d`/`streams-enabled`, which distributions include inside `stream`.
  */
-import type { PortReference, Protocol, ScanProblem, Scanner, SourceRange } from '../types';
+import type { Mutable, PortReference, Protocol, Scanner, ScanProblem, SourceRange } from '../types';
 import { failureReason, MAX_PORT, NESTED_TOO_DEEPLY, problem } from './portSyntax';
 
 // ---------------------------------------------------------------------------------------------
@@ -769,8 +769,6 @@ class NginxScan implements DirectiveVisitor {
     this.references.push(reference);
   }
 }
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
  * The start of a `listen` reference; callers add the port fields. Built property by property,
