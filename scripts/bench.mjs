@@ -524,7 +524,7 @@ function measureHover() {
   record('hover: p99', percentile(sorted, 0.99), 'ms', { op: '<', value: 0.2 });
 }
 
-/** Loads the dataset in a fresh Node process and reports the time and the heap it keeps. */
+/** Loads the dataset in a fresh Node process, up to its first registry lookup, and reports the time and the heap it keeps. */
 function coldDatasetLoad() {
   const modulePath = path.join(projectRoot, 'out', 'src', 'core', 'ports', 'portData.js');
   const program = `
@@ -534,6 +534,8 @@ function coldDatasetLoad() {
     const before = usage();
     const started = process.hrtime.bigint();
     const database = portDatabase();
+    // The registry rows are read on the first registry lookup, so the first load includes one.
+    database.ianaEntries(443, 'tcp');
     const milliseconds = Number(process.hrtime.bigint() - started) / 1e6;
     global.gc(); global.gc();
     const retained = usage() - before;

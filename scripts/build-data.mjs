@@ -1,5 +1,6 @@
 // Rebuilds the compact data the extension loads on first use:
-//   data/port-data.json    what hovers, search and rules need (loaded on first use)
+//   data/port-data.json    the curated and sensitive catalogues and the registry's port index
+//   data/iana-rows.tsv     the registry's rows, one per line, read as one string and split on demand
 //   data/iana-details.json the registry's remaining columns, row for row (loaded only when asked for)
 // from:
 //   data/iana/service-names-port-numbers.csv  (the IANA registry, every row kept)
@@ -22,6 +23,9 @@ const REGISTRY_URL = 'https://www.iana.org/assignments/service-names-port-number
 // The order of the compact rows; trailing empty fields are dropped. `port` is a number, or
 // "low-high" for a range; `protocols` is a bit set (tcp 1, udp 2, sctp 4, dccp 8).
 const COLUMNS = ['service', 'port', 'protocols', 'description', 'reference', 'unauthorizedUse'];
+// The columns of data/iana-rows.tsv, in order; its first line names them.
+const TSV_COLUMNS = ['port', 'protocols', 'service', 'description', 'reference', 'unauthorizedUse'];
+const rowsFile = path.join(root, 'data', 'iana-rows.tsv');
 const DETAIL_COLUMNS = ['assignee', 'contact', 'registered', 'modified', 'serviceCode', 'notes'];
 const PROTOCOL_BITS = { tcp: 1, udp: 2, sctp: 4, dccp: 8 };
 
@@ -85,6 +89,52 @@ function readEntries(file) {
   return parsed.entries;
 }
 
+/** A field of the TSV: backslash, tab, line feed and carriage return escaped, so one row stays one line. */
+function tsvField(value) {
+  return String(value).replace(/[\\\t\n\r]/g, (character) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[character]);
+}
+
+function tsvRows(rows) {
+  const lines = [TSV_COLUMNS.join('\t')];
+  for (const row of rows) {
+    const byName = Object.fromEntries(COLUMNS.map((name, index) => [name, row[index] ?? '']));
+    const fields = TSV_COLUMNS.map((name) => tsvField(byName[name]));
+    while (fields.length > 0 && fields[fields.length - 1] === '') {
+      fields.pop();
+    }
+    lines.push(fields.join('\t'));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The registry's port index, built here so the extension never builds it: the rows with a single
+ * port, in port order (the registry's own order), and the rows with a range. Unassigned rows and
+ * names without a port are left out; the absence of a row already says a port is unassigned.
+ */
+function portIndex(rows) {
+  const ports = [];
+  const indexRows = [];
+  const ranges = [];
+  rows.forEach((row, index) => {
+    const port = row[1];
+    if (row[3] === 'Unassigned') {
+      return;
+    }
+    if (typeof port === 'number') {
+      if (ports.length > 0 && port < ports[ports.length - 1]) {
+        throw new Error(`registry row ${index} (port ${port}) is out of port order`);
+      }
+      ports.push(port);
+      indexRows.push(index);
+    } else if (/^\d+-\d+$/.test(port)) {
+      const [low, high] = port.split('-').map(Number);
+      ranges.push(index, low, Math.min(high, 65535));
+    }
+  });
+  return { ports, rows: indexRows, ranges };
+}
+
 /** One row per line keeps diffs of the generated files readable. */
 function withRows(data, rows) {
   const rowsJson = rows.map((row) => JSON.stringify(row)).join(',\n');
@@ -94,22 +144,28 @@ function withRows(data, rows) {
 /** Returns the generated files' contents, keyed by path. */
 export function buildPortData() {
   const registry = readRegistry();
+  const index = portIndex(registry.rows);
   const data = {
-    format: 2,
+    format: 3,
     registry: {
       source: REGISTRY_URL,
       // The newest registration or modification date in the copied registry.
       updated: registry.latestDate,
       records: registry.recordCount,
-      columns: COLUMNS,
-      rows: '@rows',
+      rowCount: registry.rows.length,
+      index: { ports: '@ports', rows: '@indexRows', ranges: '@ranges' },
     },
     curated: readEntries(curatedFile),
     sensitive: readEntries(sensitiveFile),
   };
+  const dataJson = `${JSON.stringify(data, null, 1)
+    .replace('"@ports"', JSON.stringify(index.ports))
+    .replace('"@indexRows"', JSON.stringify(index.rows))
+    .replace('"@ranges"', JSON.stringify(index.ranges))}\n`;
   const details = { format: 2, columns: DETAIL_COLUMNS, rows: '@rows' };
   return new Map([
-    [outputFile, withRows(data, registry.rows)],
+    [outputFile, dataJson],
+    [rowsFile, tsvRows(registry.rows)],
     [detailsFile, withRows(details, registry.detailRows)],
   ]);
 }

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { displayName, KnowledgeBase } from '../../src/core/ports/knowledgeBase';
-import { CATEGORIES, findDataFile, portDatabase, RISKS, SEVERITIES } from '../../src/core/ports/portData';
+import { CATEGORIES, findDataFile, portDatabase, PortDatabase, RISKS, SEVERITIES } from '../../src/core/ports/portData';
 
 const projectRoot = path.resolve(path.dirname(findDataFile()), '..');
 
@@ -54,6 +54,64 @@ describe('Port data', () => {
       assert.ok(rows.some((entry) => entry.unauthorizedUse !== ''));
       assert.ok(rows.some((entry) => database.ianaDetails(entry.row).notes !== ''));
       assert.ok(rows.some((entry) => entry.port === undefined && entry.service !== ''), 'service names without a port are kept');
+    });
+
+    it('finds exactly the rows whose port or range covers each port, skipping unassigned rows', () => {
+      const database = portDatabase();
+      const covering: number[][] = Array.from({ length: 65536 }, () => []);
+      for (let row = 0; row < database.ianaRowCount; row++) {
+        const entry = database.ianaRow(row);
+        if (entry.port === undefined || entry.description === 'Unassigned') {
+          continue;
+        }
+        for (let port = entry.port; port <= (entry.endPort ?? entry.port); port++) {
+          covering[port].push(row);
+        }
+      }
+      const wrong: number[] = [];
+      for (let port = 0; port <= 65535; port++) {
+        const found = database.ianaEntries(port).map((entry) => entry.row);
+        if (found.length !== covering[port].length || found.some((row, index) => row !== covering[port][index])) {
+          wrong.push(port);
+        }
+      }
+      assert.deepEqual(wrong.slice(0, 10), [], `${wrong.length} ports disagree with a scan of every row`);
+      assert.ok(covering[6010].length > 0 && covering[443].length > 0);
+    });
+
+    it('keeps line breaks inside registry descriptions', () => {
+      const entry = portDatabase().ianaEntries(6629).find((candidate) => candidate.service === 'nexgen-aux');
+      assert.ok(entry, 'nexgen-aux is registered on 6629');
+      assert.match(entry.description, /interface to\n\s+the Allied/);
+    });
+
+    it('reads escaped tabs, line breaks and backslashes from the rows file', () => {
+      const raw = {
+        format: 3,
+        registry: { source: 'test', updated: '2024-01-01', records: 2, rowCount: 2, index: { ports: [7], rows: [1], ranges: [0, 10, 12] } },
+        curated: [],
+        sensitive: [],
+      };
+      const rows = 'port\tprotocols\tservice\tdescription\treference\tunauthorizedUse\n10-12\t1\tspan\tA\\tB\n7\t3\techo\tone\\ntwo \\\\ three\t[RFC862]\n';
+      const database = new PortDatabase(raw, () => rows);
+      assert.deepEqual(database.ianaEntries(11), [
+        { row: 0, service: 'span', port: 10, endPort: 12, protocols: ['tcp'], description: 'A\tB', references: [], unauthorizedUse: '' },
+      ]);
+      assert.deepEqual(database.ianaEntries(7, 'udp'), [
+        { row: 1, service: 'echo', port: 7, protocols: ['tcp', 'udp'], description: 'one\ntwo \\ three', references: ['RFC862'], unauthorizedUse: '' },
+      ]);
+      assert.throws(() => database.ianaRow(2), /no registry row 2/);
+    });
+
+    it('says to rebuild the data when the rows file is cut short or the format is old', () => {
+      const raw = {
+        format: 3,
+        registry: { source: 'test', updated: '2024-01-01', records: 2, rowCount: 2, index: { ports: [7], rows: [1], ranges: [] } },
+        curated: [],
+        sensitive: [],
+      };
+      assert.throws(() => new PortDatabase(raw, () => 'port\tprotocols\n7\t1\techo\n').ianaEntries(7), /holds 1 of the 2 registry rows.*npm run data/);
+      assert.throws(() => new PortDatabase({ ...raw, format: 2 }), /rebuild it with `npm run data`/);
     });
   });
 

@@ -1,5 +1,6 @@
 import { readFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
+import type { Mutable } from '../types';
 
 /** Transport protocols the registry knows. */
 export type TransportProtocol = 'tcp' | 'udp' | 'sctp' | 'dccp';
@@ -83,24 +84,41 @@ interface RawDetails {
   readonly rows: readonly RawRow[];
 }
 
+/** The registry's port index, built by `npm run data` so loading never builds it. */
+interface RawPortIndex {
+  /** Ports of the rows with a single port, ascending. */
+  readonly ports: readonly number[];
+  /** The row of each entry of `ports`. */
+  readonly rows: readonly number[];
+  /** Rows with a port range, as flat triples: row, first port, last port. */
+  readonly ranges: readonly number[];
+}
+
 interface RawPortData {
   readonly format: number;
   readonly registry: {
     readonly source: string;
     readonly updated: string;
     readonly records: number;
-    readonly columns: readonly string[];
-    readonly rows: readonly RawRow[];
+    readonly rowCount: number;
+    readonly index: RawPortIndex;
   };
   readonly curated: readonly CuratedEntry[];
   readonly sensitive: readonly SensitiveEntry[];
 }
 
 const DATA_FILE_NAME = 'port-data.json';
+const ROWS_FILE_NAME = 'iana-rows.tsv';
 const DETAILS_FILE_NAME = 'iana-details.json';
-const DATA_FORMAT = 2;
+const DATA_FORMAT = 3;
 const PROTOCOL_BITS: readonly [TransportProtocol, number][] = [['tcp', 1], ['udp', 2], ['sctp', 4], ['dccp', 8]];
 const REFERENCE_PATTERN = /\[([^\]]*)\]/g;
+/** The escapes `npm run data` writes so that one registry row stays on one line of the TSV. */
+const TSV_ESCAPE = /\\[\\tnr]/g;
+const TSV_UNESCAPED: Readonly<Record<string, string>> = { '\\\\': '\\', '\\t': '\t', '\\n': '\n', '\\r': '\r' };
+/** The columns of `iana-rows.tsv`, in order. */
+const TSV_COLUMNS = ['port', 'protocols', 'service', 'description', 'reference', 'unauthorizedUse'] as const;
+const RANGE_TEXT = /^(\d+)-(\d+)$/;
 
 function splitReferences(text: string): string[] {
   const references: string[] = [];
@@ -124,9 +142,29 @@ function coversProtocol(protocols: readonly TransportProtocol[], protocol: Trans
   return protocol === 'any' || protocols.length === 0 || protocols.includes(protocol);
 }
 
+function unescapeField(text: string): string {
+  return text.includes('\\') ? text.replace(TSV_ESCAPE, (escape) => TSV_UNESCAPED[escape]) : text;
+}
+
+/** The first position in the ascending `ports` holding `port` or more. */
+function lowerBound(ports: readonly number[], port: number): number {
+  let low = 0;
+  let high = ports.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (ports[middle] < port) {
+      low = middle + 1;
+    } else {
+      high = middle;
+    }
+  }
+  return low;
+}
+
 /**
- * The built-in dataset, indexed for O(1) lookup by port. Registry rows are kept as the compact
- * arrays they were loaded as and turned into objects only when asked for, to keep the heap small.
+ * The built-in dataset. Loading parses only the curated and sensitive catalogues and the port
+ * index that `npm run data` wrote; the registry's rows stay one string, read from
+ * `iana-rows.tsv` on the first registry lookup and turned into objects only when asked for.
  */
 export class PortDatabase {
   readonly registryUpdated: string;
@@ -134,71 +172,34 @@ export class PortDatabase {
   readonly registryRecordCount: number;
   readonly curated: readonly CuratedEntry[];
   readonly sensitive: readonly SensitiveEntry[];
-  private readonly rows: RawPortData['registry']['rows'];
-  private readonly column: Readonly<Record<string, number>>;
-  /** Compressed index: rows for port p are `rowRefs[rowStarts[p] .. rowStarts[p + 1])`. */
-  private readonly rowStarts: Int32Array;
-  private readonly rowRefs: Int32Array;
+  private readonly rowCount: number;
+  private readonly index: RawPortIndex;
   private readonly curatedByPort = new Map<number, CuratedEntry[]>();
   private readonly curatedRanges: CuratedEntry[] = [];
   private readonly sensitiveByPort = new Map<number, SensitiveEntry[]>();
   private readonly sensitiveRanges: SensitiveEntry[] = [];
 
+  private rowsText: string | undefined;
+  /** Where each row's line starts in `rowsText`, with one extra entry past the last row. */
+  private rowStarts: Int32Array | undefined;
   private details: RawDetails | undefined;
 
   constructor(
     raw: RawPortData,
+    private readonly loadRows: () => string = () => readFileSync(findDataFile(ROWS_FILE_NAME), 'utf8'),
     private readonly loadDetails: () => RawDetails = () => JSON.parse(readFileSync(findDataFile(DETAILS_FILE_NAME), 'utf8')) as RawDetails,
   ) {
-    if (raw.format !== DATA_FORMAT || !raw.registry || !Array.isArray(raw.registry.rows)) {
+    const index = raw.registry?.index;
+    if (raw.format !== DATA_FORMAT || !index || !Array.isArray(index.ports) || !Array.isArray(index.rows) || !Array.isArray(index.ranges)) {
       throw new Error('Unsupported port data format: rebuild it with `npm run data`.');
     }
     this.registryUpdated = raw.registry.updated;
     this.registrySource = raw.registry.source;
     this.registryRecordCount = raw.registry.records;
-    this.rows = raw.registry.rows;
-    this.column = Object.fromEntries(raw.registry.columns.map((name, index) => [name, index]));
+    this.rowCount = raw.registry.rowCount;
+    this.index = index;
     this.curated = raw.curated;
     this.sensitive = raw.sensitive;
-
-    const descriptionColumn = this.column.description;
-    const portColumn = this.column.port;
-    // Each row's span, read once into flat arrays: this runs on the first lookup, cold, and
-    // a pair of numbers per row would be thousands of short-lived arrays. An empty span
-    // (low above high) stands for no port.
-    const lows = new Float64Array(this.rows.length).fill(1);
-    const highs = new Float64Array(this.rows.length);
-    for (let rowIndex = 0; rowIndex < this.rows.length; rowIndex++) {
-      const row = this.rows[rowIndex];
-      // Unassigned ranges cover most of the port space; they are implied by the absence of a row.
-      if (row[descriptionColumn] === 'Unassigned') {
-        continue;
-      }
-      const value = row[portColumn];
-      const span = typeof value === 'number' ? undefined : this.portSpan(row);
-      if (typeof value === 'number' || span) {
-        lows[rowIndex] = span ? span[0] : (value as number);
-        highs[rowIndex] = span ? span[1] : (value as number);
-      }
-    }
-    const counts = new Int32Array(65537);
-    for (let rowIndex = 0; rowIndex < this.rows.length; rowIndex++) {
-      for (let port = lows[rowIndex]; port <= highs[rowIndex]; port++) {
-        counts[port + 1]++;
-      }
-    }
-    for (let port = 1; port <= 65536; port++) {
-      counts[port] += counts[port - 1];
-    }
-    this.rowStarts = counts;
-    this.rowRefs = new Int32Array(counts[65536]);
-    const cursor = counts.slice(0, 65536);
-    for (let rowIndex = 0; rowIndex < this.rows.length; rowIndex++) {
-      for (let port = lows[rowIndex]; port <= highs[rowIndex]; port++) {
-        this.rowRefs[cursor[port]++] = rowIndex;
-      }
-    }
-
     for (const entry of this.curated) {
       if (entry.endPort !== undefined && entry.endPort !== entry.port) {
         this.curatedRanges.push(entry);
@@ -215,14 +216,29 @@ export class PortDatabase {
     }
   }
 
-  /** Registry rows for a port, optionally only those registered for one protocol. */
+  /** Registry rows for a port, in registry order, optionally only those registered for one protocol. */
   ianaEntries(port: number, protocol: TransportProtocol | 'any' = 'any'): IanaEntry[] {
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
       return [];
     }
+    const { ports, rows, ranges } = this.index;
+    const matching: number[] = [];
+    for (let i = lowerBound(ports, port); i < ports.length && ports[i] === port; i++) {
+      matching.push(rows[i]);
+    }
+    let fromRanges = false;
+    for (let i = 0; i < ranges.length; i += 3) {
+      if (port >= ranges[i + 1] && port <= ranges[i + 2]) {
+        matching.push(ranges[i]);
+        fromRanges = true;
+      }
+    }
+    if (fromRanges) {
+      matching.sort((a, b) => a - b);
+    }
     const entries: IanaEntry[] = [];
-    for (let i = this.rowStarts[port]; i < this.rowStarts[port + 1]; i++) {
-      const entry = this.ianaRow(this.rowRefs[i]);
+    for (const row of matching) {
+      const entry = this.ianaRow(row);
       if (coversProtocol(entry.protocols, protocol)) {
         entries.push(entry);
       }
@@ -244,44 +260,69 @@ export class PortDatabase {
 
   /** Every registry row, in file order (for search and the catalogue). */
   get ianaRowCount(): number {
-    return this.rows.length;
+    return this.rowCount;
   }
 
-  /** `[low, high]` of a row's port or range, or `undefined` for a name without a port. */
-  private portSpan(row: RawRow): [number, number] | undefined {
-    const value = row[this.column.port];
-    if (typeof value === 'number') {
-      return [value, value];
+  /** The fields of one registry row, reading the rows file on first use. */
+  private rowFields(index: number): Record<(typeof TSV_COLUMNS)[number], string> {
+    if (this.rowsText === undefined || this.rowStarts === undefined) {
+      const text = this.loadRows();
+      const starts = new Int32Array(this.rowCount + 1);
+      // The first line names the columns.
+      let offset = text.indexOf('\n') + 1;
+      for (let row = 0; row < this.rowCount; row++) {
+        starts[row] = offset;
+        const end = text.indexOf('\n', offset);
+        if (end < 0) {
+          throw new Error(`data/${ROWS_FILE_NAME} holds ${row} of the ${this.rowCount} registry rows: rebuild it with \`npm run data\`.`);
+        }
+        offset = end + 1;
+      }
+      starts[this.rowCount] = offset;
+      this.rowsText = text;
+      this.rowStarts = starts;
     }
-    if (typeof value === 'string' && value.includes('-')) {
-      const [low, high] = value.split('-').map(Number);
-      return Number.isInteger(low) && Number.isInteger(high) ? [low, Math.min(high, 65535)] : undefined;
-    }
-    return undefined;
+    const line = this.rowsText.slice(this.rowStarts[index], this.rowStarts[index + 1] - 1);
+    const values = line.split('\t');
+    return {
+      port: values[0] ?? '',
+      protocols: values[1] ?? '',
+      service: unescapeField(values[2] ?? ''),
+      description: unescapeField(values[3] ?? ''),
+      reference: unescapeField(values[4] ?? ''),
+      unauthorizedUse: unescapeField(values[5] ?? ''),
+    };
   }
 
   ianaRow(index: number): IanaEntry {
-    const row = this.rows[index];
-    const text = (name: string): string => {
-      const value = row[this.column[name]];
-      return typeof value === 'string' ? value : '';
-    };
-    const bits = row[this.column.protocols];
-    const protocols = typeof bits === 'number' ? PROTOCOL_BITS.filter(([, bit]) => (bits & bit) !== 0).map(([name]) => name) : [];
-    const span = this.portSpan(row);
-    return {
+    if (!Number.isInteger(index) || index < 0 || index >= this.rowCount) {
+      throw new RangeError(`There is no registry row ${index}; the registry has ${this.rowCount}.`);
+    }
+    const fields = this.rowFields(index);
+    const bits = Number(fields.protocols);
+    const protocols = PROTOCOL_BITS.filter(([, bit]) => (bits & bit) !== 0).map(([name]) => name);
+    const entry = {
       row: index,
-      service: text('service'),
-      ...(span ? { port: span[0] } : {}),
-      ...(span && span[1] !== span[0] ? { endPort: span[1] } : {}),
+      service: fields.service,
       protocols,
-      description: text('description'),
-      references: splitReferences(text('reference')),
-      unauthorizedUse: text('unauthorizedUse'),
-    };
+      description: fields.description,
+      references: splitReferences(fields.reference),
+      unauthorizedUse: fields.unauthorizedUse,
+    } as Mutable<IanaEntry>;
+    const range = RANGE_TEXT.exec(fields.port);
+    if (range) {
+      entry.port = Number(range[1]);
+      const high = Math.min(Number(range[2]), 65535);
+      if (high !== entry.port) {
+        entry.endPort = high;
+      }
+    } else if (fields.port !== '') {
+      entry.port = Number(fields.port);
+    }
+    return entry;
   }
 
-  /** Assignee, contact, dates, service code and notes of a registry row; reads the details file on first use. */
+/** Assignee, contact, dates, service code and notes of a registry row; reads the details file on first use. */
   ianaDetails(row: number): IanaDetails {
     this.details ??= this.loadDetails();
     const values = this.details.rows[row] ?? [];
