@@ -117,7 +117,7 @@ const REFERENCE_PATTERN = /\[([^\]]*)\]/g;
 const TSV_ESCAPE = /\\[\\tnr]/g;
 const TSV_UNESCAPED: Readonly<Record<string, string>> = { '\\\\': '\\', '\\t': '\t', '\\n': '\n', '\\r': '\r' };
 /** The columns of `iana-rows.tsv`, in order. */
-const TSV_COLUMNS = ['port', 'protocols', 'service', 'description', 'reference', 'unauthorizedUse'] as const;
+type RowColumn = 'port' | 'protocols' | 'service' | 'description' | 'reference' | 'unauthorizedUse';
 const RANGE_TEXT = /^(\d+)-(\d+)$/;
 
 function splitReferences(text: string): string[] {
@@ -264,7 +264,7 @@ export class PortDatabase {
   }
 
   /** The fields of one registry row, reading the rows file on first use. */
-  private rowFields(index: number): Record<(typeof TSV_COLUMNS)[number], string> {
+  private rowFields(index: number): Record<RowColumn, string> {
     if (this.rowsText === undefined || this.rowStarts === undefined) {
       const text = this.loadRows();
       const starts = new Int32Array(this.rowCount + 1);
