@@ -623,26 +623,32 @@ async function listFiles(directory) {
   return entries.filter((entry) => entry.isFile()).map((entry) => path.join(entry.parentPath ?? entry.path, entry.name));
 }
 
+/** `READ_AHEAD_FILES` in src/editor/workspacePorts.ts. */
+const READ_AHEAD_FILES = 8;
+
 /**
- * Scans like the Workspace Ports view: find candidates, then per file stat, size check, read,
- * decode, scan, index, and yield to the event loop. Stops between files once cancelled.
+ * Scans like the Workspace Ports view: find candidates, then per file stat, size check, read and
+ * decode (a few files ahead), scan, index, and yield to the event loop. Stops between files
+ * once cancelled.
  */
 export async function scanWorkspace(root, { isCancelled = () => false, maxFileSizeBytes = 2048 * 1024 } = {}) {
   const picomatch = require('picomatch');
   const { CANDIDATE_FILE_GLOB, scanFile } = fromOut('core/scanners/index.js');
   const { WorkspacePortIndex } = fromOut('core/workspaceIndex.js');
+  const { readAhead } = fromOut('core/readAhead.js');
   const isCandidate = picomatch(CANDIDATE_FILE_GLOB, { dot: true });
   const decoder = new TextDecoder('utf-8', { fatal: false });
   const index = new WorkspacePortIndex();
   const candidates = (await listFiles(root)).filter((file) => isCandidate(path.relative(root, file).split(path.sep).join('/'))).sort();
+  // The same read-ahead depth as the view: reads overlap the scan of the file before them.
+  const readCandidate = async (file) => ((await stat(file)).size <= maxFileSizeBytes ? decoder.decode(await readFile(file)) : undefined);
   let scanned = 0;
-  for (const file of candidates) {
+  for await (const { item: file, outcome } of readAhead(candidates, readCandidate, READ_AHEAD_FILES)) {
     if (isCancelled()) {
       break;
     }
-    const info = await stat(file);
-    if (info.size <= maxFileSizeBytes) {
-      const text = decoder.decode(await readFile(file));
+    if (outcome.ok && outcome.value !== undefined) {
+      const text = outcome.value;
       const result = scanFile(file, text);
       if (result) {
         index.setFile(`file://${file}`, result.format, text, result.references);

@@ -1,10 +1,18 @@
 import picomatch from 'picomatch';
 import * as vscode from 'vscode';
 import { CANDIDATE_FILE_GLOB, scanFile } from '../core/scanners/index';
+import type { ReadOutcome } from '../core/readAhead';
+import { readAhead } from '../core/readAhead';
 import { WorkspacePortIndex } from '../core/workspaceIndex';
 import { affectsPortLens, ContextKeys, readConfig } from './config';
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
+
+/**
+ * Files read ahead of the one being scanned. Each read waits on the disk, or on the remote host,
+ * for longer than a small file takes to scan, so a few in flight keep the scan busy.
+ */
+const READ_AHEAD_FILES = 8;
 
 /** Result of the last full scan, for the view's message. */
 export interface ScanSummary {
@@ -106,17 +114,17 @@ export class WorkspacePorts implements vscode.Disposable {
         const toScan = files.slice(0, config.maxWorkspaceFiles);
         this.index.clear();
         let scanned = 0;
-        for (const uri of toScan) {
+        const included = toScan.filter((uri) => !this.isExcluded(uri));
+        for await (const { item: uri, outcome } of readAhead(included, (uri) => this.readCandidate(uri, config.maxFileSizeBytes), READ_AHEAD_FILES)) {
           if (token.isCancellationRequested) {
             break;
           }
-          if (!this.isExcluded(uri)) {
-            await this.scanOne(uri, config.maxFileSizeBytes);
-          }
+          this.indexRead(uri, outcome);
           scanned++;
           // Yield to the extension host between files so hovers and typing stay responsive.
           await new Promise((resolve) => setImmediate(resolve));
         }
+        scanned += toScan.length - included.length;
         const summary = { filesScanned: scanned, limitReached, cancelled: token.isCancellationRequested };
         this.lastSummary = summary;
         this.log.info(`Workspace scan: ${scanned} candidate files, ${this.index.fileCount} with ports, in ${Date.now() - started} ms${limitReached ? ` (stopped at the ${config.maxWorkspaceFiles}-file limit)` : ''}.`);
@@ -141,23 +149,41 @@ export class WorkspacePorts implements vscode.Disposable {
   }
 
   private async scanOne(uri: vscode.Uri, maxFileSizeBytes: number): Promise<void> {
+    let outcome: ReadOutcome<string | undefined>;
+    try {
+      outcome = { ok: true, value: await this.readCandidate(uri, maxFileSizeBytes) };
+    } catch (error) {
+      outcome = { ok: false, error };
+    }
+    this.indexRead(uri, outcome);
+  }
+
+  /** The file's text, or `undefined` when it is over the size limit. */
+  private async readCandidate(uri: vscode.Uri, maxFileSizeBytes: number): Promise<string | undefined> {
+    const stat = await vscode.workspace.fs.stat(uri);
+    if (stat.size > maxFileSizeBytes) {
+      return undefined;
+    }
+    return decoder.decode(await vscode.workspace.fs.readFile(uri));
+  }
+
+  /** Scans what was read into the index; a file too large, unreadable or without ports leaves it. */
+  private indexRead(uri: vscode.Uri, outcome: ReadOutcome<string | undefined>): void {
     const key = uri.toString();
     try {
-      const stat = await vscode.workspace.fs.stat(uri);
-      if (stat.size > maxFileSizeBytes) {
-        this.index.deleteFile(key);
-        return;
+      if (!outcome.ok) {
+        throw outcome.error;
       }
-      const text = decoder.decode(await vscode.workspace.fs.readFile(uri));
-      const result = scanFile(uri.path, text);
-      if (result) {
+      const text = outcome.value;
+      const result = text === undefined ? undefined : scanFile(uri.path, text);
+      if (result && text !== undefined) {
         this.index.setFile(key, result.format, text, result.references);
       } else {
         this.index.deleteFile(key);
       }
     } catch (error) {
       this.index.deleteFile(key);
-      this.log.warn(`Could not scan ${uri.toString()}: ${error instanceof Error ? error.message : String(error)}`);
+      this.log.warn(`Could not scan ${key}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 
