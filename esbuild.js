@@ -33,9 +33,13 @@ function bundleOptions(entry, outfile, extra = {}) {
     sourcemap: !production,
     sourcesContent: false,
     external: ['vscode'],
-    // yaml's ES module build (its "default" export) lets esbuild drop the parts Port Lens never
-    // calls; its CommonJS build ("node") is kept whole. Same code otherwise, 17 KB smaller.
-    alias: { yaml: './node_modules/yaml/browser/index.js' },
+    alias: {
+      // yaml's ES module build (its "default" export) lets esbuild drop the parts Port Lens never
+      // calls; its CommonJS build ("node") is kept whole. Same code otherwise, 17 KB smaller.
+      yaml: './node_modules/yaml/browser/index.js',
+      // dockerfile-ast needs two functions of this package, which cannot be tree-shaken: 28 KB.
+      'vscode-languageserver-types': './src/shims/languageServerTypes.ts',
+    },
     logLevel: 'warning',
     plugins: [reportProblems],
     ...extra,

@@ -710,21 +710,34 @@ async function measureWorkspaceScan() {
 // ---------------------------------------------------------------------------------------------
 // Activation and size, through the real extension host and vsce
 
+/** Separate extension-host starts whose activation times are reported as a median. */
+const ACTIVATION_RUNS = 3;
+
+/**
+ * `activate()` inside the real extension host, started afresh `ACTIVATION_RUNS` times: one start
+ * shares two cores with the editor server and the browser starting up, and ranged from 2 to
+ * 23 ms on this kind of machine, so a single figure says more about the machine than the code.
+ */
 async function measureActivation() {
   const target = { op: '<', value: 10 };
   try {
     const { runIntegrationTests } = await import('./run-integration.mjs');
     process.env.PORT_LENS_TEST_GREP = 'activates on a Dockerfile';
-    const report = await runIntegrationTests({ log: progress });
-    const milliseconds = report.measurements?.activationMilliseconds;
-    if (typeof milliseconds !== 'number') {
-      recordMissing('activation: activate()', 'ms', target, `the integration run reported no activation time (${report.passed} passed, ${report.failed} failed)`);
-      return;
+    const times = [];
+    let report;
+    for (let run = 0; run < ACTIVATION_RUNS; run++) {
+      report = await runIntegrationTests({ log: progress });
+      const milliseconds = report.measurements?.activationMilliseconds;
+      if (typeof milliseconds !== 'number') {
+        recordMissing('activation: activate() (median of 3 starts)', 'ms', target, `the integration run reported no activation time (${report.passed} passed, ${report.failed} failed)`);
+        return;
+      }
+      times.push(milliseconds);
     }
-    progress(`Activation: ${milliseconds.toFixed(2)} ms inside VS Code ${report.vscodeVersion} (${report.passed} test(s) run)`);
-    record('activation: activate()', milliseconds, 'ms', target);
+    progress(`Activation: ${times.map((time) => `${time.toFixed(2)} ms`).join(', ')} in ${ACTIVATION_RUNS} starts of VS Code ${report.vscodeVersion}`);
+    record('activation: activate() (median of 3 starts)', median(times), 'ms', target);
   } catch (error) {
-    recordMissing('activation: activate()', 'ms', target, error instanceof Error ? error.message.split('\n')[0] : String(error));
+    recordMissing('activation: activate() (median of 3 starts)', 'ms', target, error instanceof Error ? error.message.split('\n')[0] : String(error));
   } finally {
     delete process.env.PORT_LENS_TEST_GREP;
   }
