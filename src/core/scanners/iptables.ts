@@ -224,7 +224,7 @@ class IptablesScan {
       return;
     }
     const table = rule.table ?? context.table;
-    const flags = [`table=${table}`];
+    const flags = [tableFlag(table)];
     if (context.family === 'ipv6') {
       flags.push('ipv6');
     }
@@ -249,6 +249,20 @@ class IptablesScan {
   addProblem(found: ScanProblem): void {
     this.problems.push(found);
   }
+}
+
+const TABLE_FLAGS = new Map<string, string>();
+
+/** `table=filter` and the like, made once per table name rather than once per rule. */
+function tableFlag(table: string): string {
+  let flag = TABLE_FLAGS.get(table);
+  if (flag === undefined) {
+    flag = `table=${table}`;
+    if (TABLE_FLAGS.size < 64) {
+      TABLE_FLAGS.set(table, flag);
+    }
+  }
+  return flag;
 }
 
 /** Tracks `*table` … `COMMIT` sections so a section that is never committed is reported. */
@@ -438,7 +452,10 @@ function readRule(words: readonly ShellWord[], variables: Variables): ParsedRule
   };
   while (index < words.length) {
     const word = words[index++];
-    const [name, inlineValue] = splitLongOption(word);
+    // Most words carry no `=value`; only those pay for splitting.
+    const split = word.text.startsWith('--') && word.text.includes('=') ? splitLongOption(word) : undefined;
+    const name = split ? split[0] : word.text;
+    const inlineValue = split?.[1];
     if (word.text === '!') {
       negateNext = true;
       continue;
@@ -561,6 +578,7 @@ type PortParseResult = { readonly ok: true; readonly value: ParsedPorts } | { re
 class RuleEmitter {
   private readonly protocol: Protocol;
   private readonly protocolFlags: string[] = [];
+  private ruleFlags: readonly string[] | undefined;
 
   constructor(
     private readonly scan: IptablesScan,
@@ -570,7 +588,13 @@ class RuleEmitter {
     private readonly flags: readonly string[],
   ) {
     const fromProtocol = rule.protocol && !rule.protocol.negated ? PORT_PROTOCOLS.get(rule.protocol.name) : undefined;
-    const fromMatch = [...rule.matches].find((match) => PORT_PROTOCOLS.has(match));
+    let fromMatch: string | undefined;
+    for (const match of rule.matches) {
+      if (PORT_PROTOCOLS.has(match)) {
+        fromMatch = match;
+        break;
+      }
+    }
     const transport = fromProtocol ?? fromMatch;
     if (transport === 'udplite') {
       this.protocolFlags.push('udplite');
@@ -710,12 +734,13 @@ class RuleEmitter {
 
   private emitParsed(option: PortOption, value: { text: string; fromVariable: boolean }, parsed: ParsedPorts, range: SourceRange, elementOffset: number): void {
     const digits = value.fromVariable || !parsed.digits ? undefined : this.span(option.value, elementOffset + parsed.digits.from, elementOffset + parsed.digits.to);
-    const extra: ReferenceExtras = {
-      ...(value.fromVariable || parsed.unknownName ? { rawText: value.fromVariable ? option.value.text : value.text } : {}),
-      sourcePort: option.kind === 'sport' || option.kind === 'sports',
-      negated: option.negated,
-      ...(option.kind === 'ports' ? { extraFlags: ['either-direction'] } : {}),
-    };
+    const extra: Mutable<ReferenceExtras> = { sourcePort: option.kind === 'sport' || option.kind === 'sports', negated: option.negated };
+    if (value.fromVariable || parsed.unknownName) {
+      extra.rawText = value.fromVariable ? option.value.text : value.text;
+    }
+    if (option.kind === 'ports') {
+      extra.extraFlags = EITHER_DIRECTION_FLAGS;
+    }
     this.scan.addReference(this.reference(range, digits, parsed, extra));
     if (parsed.unknownName) {
       this.scan.addProblem(problem(range, 'unknown-service', `"${parsed.unknownName}" is not a service name Port Lens knows; iptables looks it up in /etc/services`, 'info'));
@@ -727,21 +752,27 @@ class RuleEmitter {
    * big ruleset has a hundred thousand references.
    */
   private reference(range: SourceRange, portRange: SourceRange | undefined, ports: Pick<ParsedPorts, 'port' | 'endPort'>, extra: ReferenceExtras = {}): PortReference {
-    const flags = this.flags.concat(this.protocolFlags, extra.extraFlags ?? []);
+    // References of one rule share its flags and rule details unless their own differ: a big
+    // ruleset has a hundred thousand references, and every object each one keeps costs collection.
+    const flags = extra.extraFlags ? this.flags.concat(this.protocolFlags, extra.extraFlags) : (this.ruleFlags ??= this.flags.concat(this.protocolFlags));
     const info = this.info;
-    const firewall = { action: info.action } as Mutable<FirewallRuleInfo>;
-    if ('target' in info) {
-      firewall.target = info.target;
-    }
-    firewall.source = info.source;
-    if ('chain' in info) {
-      firewall.chain = info.chain;
-    }
-    if (extra.sourcePort) {
-      firewall.sourcePort = true;
-    }
-    if (extra.negated) {
-      firewall.negated = true;
+    let firewall: FirewallRuleInfo = info;
+    if (extra.sourcePort || extra.negated) {
+      const own = { action: info.action } as Mutable<FirewallRuleInfo>;
+      if ('target' in info) {
+        own.target = info.target;
+      }
+      own.source = info.source;
+      if ('chain' in info) {
+        own.chain = info.chain;
+      }
+      if (extra.sourcePort) {
+        own.sourcePort = true;
+      }
+      if (extra.negated) {
+        own.negated = true;
+      }
+      firewall = own;
     }
     const reference = { role: 'firewall', range } as Mutable<PortReference>;
     if (portRange) {
@@ -776,6 +807,8 @@ class RuleEmitter {
 function isNatKind(kind: PortOptionKind): boolean {
   return kind === 'to-destination' || kind === 'to-source' || kind === 'to-ports';
 }
+
+const EITHER_DIRECTION_FLAGS: readonly string[] = ['either-direction'];
 
 interface ReferenceExtras {
   readonly rawText?: string;
