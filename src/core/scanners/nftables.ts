@@ -40,9 +40,14 @@ function endsNftWord(code: number): boolean {
   return code === 32 || code === 9 || code === 13 || code === 10 || code === 35 || code === 34 || code === 123 || code === 125 || code === 59 || code === 44;
 }
 
-/** Splits a ruleset into tokens; `#` comments and `\` line continuations disappear. */
-function tokenize(text: string, problems: ScanProblem[]): Token[] {
-  const tokens: Token[] = [];
+/** Stands for every line break: only its kind is read, so one object serves them all. */
+const NEWLINE: Token = { kind: 'newline', text: '\n', start: 0, end: 0 };
+
+/**
+ * Splits a ruleset into tokens, handed to `take` one at a time so that only the tokens a
+ * statement keeps stay alive; `#` comments and `\` line continuations disappear.
+ */
+function tokenize(text: string, problems: ScanProblem[], take: (token: Token) => void): void {
   let pos = 0;
   while (pos < text.length) {
     const code = text.charCodeAt(pos);
@@ -54,13 +59,13 @@ function tokenize(text: string, problems: ScanProblem[]): Token[] {
     if (char === '\\' && (text[pos + 1] === '\n' || (text[pos + 1] === '\r' && text[pos + 2] === '\n'))) {
       pos += text[pos + 1] === '\r' ? 3 : 2;
     } else if (char === '\n') {
-      tokens.push({ kind: 'newline', text: '\n', start: pos, end: pos + 1 });
+      take(NEWLINE);
       pos++;
     } else if (char === '#') {
       const end = text.indexOf('\n', pos);
       pos = end < 0 ? text.length : end;
     } else if (isPunctuation(char)) {
-      tokens.push({ kind: char, text: char, start: pos, end: pos + 1 });
+      take({ kind: char, text: char, start: pos, end: pos + 1 });
       pos++;
     } else if (char === '"') {
       let end = pos + 1;
@@ -69,11 +74,11 @@ function tokenize(text: string, problems: ScanProblem[]): Token[] {
       }
       if (end >= text.length || text[end] !== '"') {
         problems.push(problem({ start: pos, end: Math.min(end, text.length) }, 'parse-error', 'unterminated string: the quote opened here is not closed on this line'));
-        tokens.push({ kind: 'string', text: text.slice(pos + 1, end), start: pos, end: Math.min(end, text.length) });
+        take({ kind: 'string', text: text.slice(pos + 1, end), start: pos, end: Math.min(end, text.length) });
         pos = end;
         continue;
       }
-      tokens.push({ kind: 'string', text: text.slice(pos + 1, end), start: pos, end: end + 1 });
+      take({ kind: 'string', text: text.slice(pos + 1, end), start: pos, end: end + 1 });
       pos = end + 1;
     } else {
       let end = pos;
@@ -84,15 +89,14 @@ function tokenize(text: string, problems: ScanProblem[]): Token[] {
       // Only a word starting with `!`, `=`, `<` or `>` can carry a glued operator.
       const operator = !GLUED_START.has(code) || GLUED_OPERATORS.includes(word) ? undefined : GLUED_OPERATORS.find((candidate) => word.startsWith(candidate));
       if (operator) {
-        tokens.push({ kind: 'word', text: operator, start: pos, end: pos + operator.length });
-        tokens.push({ kind: 'word', text: word.slice(operator.length), start: pos + operator.length, end });
+        take({ kind: 'word', text: operator, start: pos, end: pos + operator.length });
+        take({ kind: 'word', text: word.slice(operator.length), start: pos + operator.length, end });
       } else {
-        tokens.push({ kind: 'word', text: word, start: pos, end });
+        take({ kind: 'word', text: word, start: pos, end });
       }
       pos = end;
     }
   }
-  return tokens;
 }
 
 /** A statement: its tokens, anonymous-set braces and commas included. */
@@ -149,7 +153,7 @@ const MAX_BLOCK_NESTING = 64;
 const TOO_DEEP_MESSAGE = `Could not read the ruleset: ${NESTED_TOO_DEEPLY}; blocks nested deeper than ${MAX_BLOCK_NESTING} levels are skipped`;
 
 /** Groups tokens into statements and blocks; braces that do not balance become problems. */
-function parseBlocks(tokens: readonly Token[], problems: ScanProblem[]): Node[] {
+function parseBlocks(produce: (take: (token: Token) => void) => void, problems: ScanProblem[]): Node[] {
   const root: OpenBlock = { header: [], body: [] };
   const stack: OpenBlock[] = [root];
   let pending: Token[] = [];
@@ -165,10 +169,10 @@ function parseBlocks(tokens: readonly Token[], problems: ScanProblem[]): Node[] 
   /** Blocks opened below {@link MAX_BLOCK_NESTING}, whose contents are skipped. */
   let skippedDepth = 0;
   let reportedTooDeep = false;
-  for (const token of tokens) {
+  produce((token) => {
     if (skippedDepth > 0) {
       skippedDepth += token.kind === '{' ? 1 : token.kind === '}' ? -1 : 0;
-      continue;
+      return;
     }
     switch (token.kind) {
       case 'newline':
@@ -209,7 +213,7 @@ function parseBlocks(tokens: readonly Token[], problems: ScanProblem[]): Node[] 
       default:
         pending.push(token);
     }
-  }
+  });
   if (setDepth > 0) {
     const opening = pending.find((token) => token.kind === '{');
     problems.push(problem(opening ? { start: opening.start, end: opening.end } : { start: 0, end: 0 }, 'parse-error', 'syntax error: this "{" is never closed'));
@@ -645,6 +649,9 @@ class Definitions {
 class NftablesScan {
   readonly references: PortReference[] = [];
   private readonly definitions = new Definitions();
+  private readonly contextFlags = new Map<string, readonly string[]>();
+  private lastContext: ChainContext | undefined;
+  private lastFlags: readonly string[] | undefined;
 
   constructor(
     private readonly text: string,
@@ -668,10 +675,10 @@ class NftablesScan {
         }
         continue;
       }
-      const words = node.tokens.map((token) => token.text);
-      if (words[0] === 'define' && words[2] === '=') {
-        this.definitions.defines.set(words[1], valueElements(node.tokens, 3, false));
-      } else if (COMMAND_VERBS.has(words[0]) && words[1] === 'element') {
+      const first = node.tokens[0]?.text;
+      if (first === 'define' && node.tokens[2]?.text === '=') {
+        this.definitions.defines.set(node.tokens[1].text, valueElements(node.tokens, 3, false));
+      } else if (first !== undefined && COMMAND_VERBS.has(first) && node.tokens[1]?.text === 'element') {
         const target = commandTarget(node.tokens, 2, 1);
         if (target) {
           this.definitions.addSetElements(target.table, target.names[0], valueElements(node.tokens, target.next, true));
@@ -692,16 +699,44 @@ class NftablesScan {
         }
         continue;
       }
-      const words = node.tokens.map((token) => token.text);
-      if (COMMAND_VERBS.has(words[0]) && words[1] === 'rule') {
+      const first = node.tokens[0]?.text;
+      if (first !== undefined && COMMAND_VERBS.has(first) && node.tokens[1]?.text === 'rule') {
         const target = commandTarget(node.tokens, 2, 1);
         if (target) {
           this.rule(node.tokens.slice(skipRulePosition(node.tokens, target.next)), { table: target.table, chain: target.names[0] });
         }
-      } else if (context.chain && words[0] !== 'type' && words[0] !== 'policy' && words[0] !== 'comment' && words[0] !== 'devices') {
+      } else if (context.chain && first !== 'type' && first !== 'policy' && first !== 'comment' && first !== 'devices') {
         this.rule(node.tokens, context);
       }
     }
+  }
+
+  /** `table=…` and `hook=…` flags, made once per table and hook rather than once per rule. */
+  private flagsOf(context: ChainContext): readonly string[] {
+    // The rules of one chain share its context object, so the last answer nearly always serves.
+    if (context === this.lastContext && this.lastFlags) {
+      return this.lastFlags;
+    }
+    this.lastContext = context;
+    this.lastFlags = this.flagsFor(context);
+    return this.lastFlags;
+  }
+
+  private flagsFor(context: ChainContext): readonly string[] {
+    const key = `${context.table ?? ''}\u0000${context.hook ?? ''}`;
+    let flags = this.contextFlags.get(key);
+    if (!flags) {
+      const made: string[] = [];
+      if (context.table) {
+        made.push(`table=${context.table}`);
+      }
+      if (context.hook) {
+        made.push(`hook=${context.hook}`);
+      }
+      flags = made;
+      this.contextFlags.set(key, flags);
+    }
+    return flags;
   }
 
   private rule(tokens: readonly Token[], context: ChainContext): void {
@@ -715,14 +750,7 @@ class NftablesScan {
     if (context.chain) {
       info.chain = context.chain;
     }
-    const flags: string[] = [];
-    if (context.table) {
-      flags.push(`table=${context.table}`);
-    }
-    if (context.hook) {
-      flags.push(`hook=${context.hook}`);
-    }
-    const emit = new RuleEmitter(this, info, flags, context, this.definitions);
+    const emit = new RuleEmitter(this, info, this.flagsOf(context), context, this.definitions);
     for (const match of rule.matches) {
       emit.match(match, match.protocol === 'any' ? (rule.transport ?? 'any') : match.protocol);
     }
@@ -734,6 +762,8 @@ class NftablesScan {
 }
 
 class RuleEmitter {
+  private sharedInfo: FirewallRuleInfo | undefined;
+
   constructor(
     private readonly scan: NftablesScan,
     private readonly info: FirewallRuleInfo,
@@ -860,8 +890,10 @@ class RuleEmitter {
     if (this.info.chain) {
       reference.scope = this.info.chain;
     }
-    reference.flags = [...this.flags];
-    reference.firewall = firewallInfo(this.info, verdict, match.sourcePort, match.negated);
+    // The references of one rule share its flags, and its details unless their own differ: a
+    // big ruleset has a hundred thousand references, and each object they keep costs collection.
+    reference.flags = this.flags;
+    reference.firewall = verdict || match.sourcePort || match.negated ? firewallInfo(this.info, verdict, match.sourcePort, match.negated) : (this.sharedInfo ??= firewallInfo(this.info, undefined, false, false));
     this.scan.references.push(reference);
   }
 }
@@ -1001,7 +1033,7 @@ export const scanNftables: Scanner = (text) => {
   const problems: ScanProblem[] = [];
   const scan = new NftablesScan(text, problems);
   try {
-    scan.run(parseBlocks(tokenize(text, problems), problems));
+    scan.run(parseBlocks((take) => tokenize(text, problems, take), problems));
   } catch (error) {
     problems.push(problem({ start: 0, end: 0 }, 'parse-error', `Could not read the ruleset: ${failureReason(error)}`));
   }
