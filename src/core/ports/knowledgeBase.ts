@@ -88,10 +88,17 @@ export class KnowledgeBase {
    * rules ask this of every reference, and most ports are not sensitive.
    */
   isSensitive(port: number, protocol: Protocol = 'any'): boolean {
-    if (this.userData.extraSensitive.some((entry) => portKeyCovers(entry, port, protocol))) {
-      return true;
-    }
-    return this.loadDatabase().sensitiveEntry(port, protocol) !== undefined && !this.userData.silenced.some((key) => portKeyCovers(key, port, protocol));
+    const { userSensitive, builtInSensitive, silenced } = this.sensitivitySources(port, protocol);
+    return userSensitive !== undefined || (builtInSensitive !== undefined && !silenced);
+  }
+
+  /** The user's and the catalogue's word on a port, and whether the user silenced the catalogue's. */
+  private sensitivitySources(port: number, protocol: Protocol) {
+    return {
+      userSensitive: this.userData.extraSensitive.find((entry) => portKeyCovers(entry, port, protocol)),
+      builtInSensitive: this.loadDatabase().sensitiveEntry(port, protocol),
+      silenced: this.userData.silenced.some((key) => portKeyCovers(key, port, protocol)),
+    };
   }
 
   /** `lookup(port, protocol).curated` alone, for rules that need nothing else. */
@@ -102,9 +109,7 @@ export class KnowledgeBase {
   private build(port: number, protocol: Protocol): PortKnowledge {
     const database = this.loadDatabase();
     const annotation = this.userData.annotations.find((entry) => portKeyCovers(entry, port, protocol));
-    const userSensitive = this.userData.extraSensitive.find((entry) => portKeyCovers(entry, port, protocol));
-    const builtInSensitive = database.sensitiveEntry(port, protocol);
-    const silencedSensitive = this.userData.silenced.some((key) => portKeyCovers(key, port, protocol));
+    const { userSensitive, builtInSensitive, silenced: silencedSensitive } = this.sensitivitySources(port, protocol);
     let sensitive: SensitivePortInfo | undefined;
     if (userSensitive) {
       // The user's own reason wins over the catalogue's, even for a silenced port: they asked for it explicitly.

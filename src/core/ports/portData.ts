@@ -322,7 +322,7 @@ export class PortDatabase {
     return entry;
   }
 
-/** Assignee, contact, dates, service code and notes of a registry row; reads the details file on first use. */
+  /** Assignee, contact, dates, service code and notes of a registry row; reads the details file on first use. */
   ianaDetails(row: number): IanaDetails {
     this.details ??= this.loadDetails();
     const values = this.details.rows[row] ?? [];

@@ -7,7 +7,7 @@
  */
 import type { FirewallAction, FirewallRuleInfo, Mutable, PortReference, Protocol, Scanner, ScanOptions, ScanProblem, SourceRange } from '../types';
 import { ETC_SERVICES } from './namedServices';
-import { parsePort, problem } from './portSyntax';
+import { firewallInfoFor, parsePort, problem } from './portSyntax';
 import type { ShellCommand, ShellWord } from './shellWords';
 import { forEachShellCommand, isVariableName, wholeWordVariable, wordSpan, wordTextSpan } from './shellWords';
 
@@ -752,28 +752,10 @@ class RuleEmitter {
    * big ruleset has a hundred thousand references.
    */
   private reference(range: SourceRange, portRange: SourceRange | undefined, ports: Pick<ParsedPorts, 'port' | 'endPort'>, extra: ReferenceExtras = {}): PortReference {
-    // References of one rule share its flags and rule details unless their own differ: a big
-    // ruleset has a hundred thousand references, and every object each one keeps costs collection.
+    // References of one rule share its flags and rule details unless their own differ.
     const flags = extra.extraFlags ? this.flags.concat(this.protocolFlags, extra.extraFlags) : (this.ruleFlags ??= this.flags.concat(this.protocolFlags));
     const info = this.info;
-    let firewall: FirewallRuleInfo = info;
-    if (extra.sourcePort || extra.negated) {
-      const own = { action: info.action } as Mutable<FirewallRuleInfo>;
-      if ('target' in info) {
-        own.target = info.target;
-      }
-      own.source = info.source;
-      if ('chain' in info) {
-        own.chain = info.chain;
-      }
-      if (extra.sourcePort) {
-        own.sourcePort = true;
-      }
-      if (extra.negated) {
-        own.negated = true;
-      }
-      firewall = own;
-    }
+    const firewall = firewallInfoFor(info, undefined, extra.sourcePort, extra.negated);
     const reference = { role: 'firewall', range } as Mutable<PortReference>;
     if (portRange) {
       reference.portRange = portRange;

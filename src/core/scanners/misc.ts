@@ -367,9 +367,9 @@ const APACHE_LISTEN = /^listen$/i;
 const DIGITS_ONLY = /^[0-9]+$/;
 const APACHE_VIRTUAL_HOST = /^<virtualhost$/i;
 
-/** Apache joins a line ending in a backslash with the next one; the pieces keep their own offsets. */
 const BLANK_LINE = /^[ \t]*$/;
 
+/** Apache joins a line ending in a backslash with the next one; the pieces keep their own offsets. */
 function apacheLogicalLines(text: string): Line[][] {
   const logical: Line[][] = [];
   let pending: Line[] = [];

@@ -10,7 +10,7 @@
  */
 import type { FirewallAction, FirewallRuleInfo, Mutable, PortReference, Protocol, Scanner, ScanProblem, SourceRange } from '../types';
 import { ETC_SERVICES } from './namedServices';
-import { failureReason, NESTED_TOO_DEEPLY, parsePort, problem } from './portSyntax';
+import { failureReason, firewallInfoFor, NESTED_TOO_DEEPLY, parsePort, problem } from './portSyntax';
 
 // ---------------------------------------------------------------------------------------------
 // Tokens and blocks
@@ -649,7 +649,6 @@ class Definitions {
 class NftablesScan {
   readonly references: PortReference[] = [];
   private readonly definitions = new Definitions();
-  private readonly contextFlags = new Map<string, readonly string[]>();
   private lastContext: ChainContext | undefined;
   private lastFlags: readonly string[] | undefined;
 
@@ -711,32 +710,20 @@ class NftablesScan {
     }
   }
 
-  /** `table=…` and `hook=…` flags, made once per table and hook rather than once per rule. */
+  /** `table=…` and `hook=…` flags, made once per chain rather than once per rule: its rules share its context. */
   private flagsOf(context: ChainContext): readonly string[] {
-    // The rules of one chain share its context object, so the last answer nearly always serves.
-    if (context === this.lastContext && this.lastFlags) {
-      return this.lastFlags;
-    }
-    this.lastContext = context;
-    this.lastFlags = this.flagsFor(context);
-    return this.lastFlags;
-  }
-
-  private flagsFor(context: ChainContext): readonly string[] {
-    const key = `${context.table ?? ''}\u0000${context.hook ?? ''}`;
-    let flags = this.contextFlags.get(key);
-    if (!flags) {
-      const made: string[] = [];
+    if (context !== this.lastContext || !this.lastFlags) {
+      const flags: string[] = [];
       if (context.table) {
-        made.push(`table=${context.table}`);
+        flags.push(`table=${context.table}`);
       }
       if (context.hook) {
-        made.push(`hook=${context.hook}`);
+        flags.push(`hook=${context.hook}`);
       }
-      flags = made;
-      this.contextFlags.set(key, flags);
+      this.lastContext = context;
+      this.lastFlags = flags;
     }
-    return flags;
+    return this.lastFlags;
   }
 
   private rule(tokens: readonly Token[], context: ChainContext): void {
@@ -762,8 +749,6 @@ class NftablesScan {
 }
 
 class RuleEmitter {
-  private sharedInfo: FirewallRuleInfo | undefined;
-
   constructor(
     private readonly scan: NftablesScan,
     private readonly info: FirewallRuleInfo,
@@ -859,7 +844,7 @@ class RuleEmitter {
       reference.scope = this.info.chain;
     }
     reference.flags = [...this.flags, 'nat-target'];
-    reference.firewall = firewallInfo(this.info, { action: 'jump', target: target.statement }, false, false);
+    reference.firewall = firewallInfoFor(this.info, { action: 'jump', target: target.statement }, false, false);
     this.scan.references.push(reference);
   }
 
@@ -890,34 +875,11 @@ class RuleEmitter {
     if (this.info.chain) {
       reference.scope = this.info.chain;
     }
-    // The references of one rule share its flags, and its details unless their own differ: a
-    // big ruleset has a hundred thousand references, and each object they keep costs collection.
+    // The references of one rule share its flags, and its details unless their own differ.
     reference.flags = this.flags;
-    reference.firewall = verdict || match.sourcePort || match.negated ? firewallInfo(this.info, verdict, match.sourcePort, match.negated) : (this.sharedInfo ??= firewallInfo(this.info, undefined, false, false));
+    reference.firewall = firewallInfoFor(this.info, verdict, match.sourcePort, match.negated);
     this.scan.references.push(reference);
   }
-}
-
-/** A copy of a rule's info, with a set element's verdict over the rule's and the match's own flags. */
-function firewallInfo(info: FirewallRuleInfo, verdict: Verdict | undefined, sourcePort: boolean | undefined, negated: boolean | undefined): FirewallRuleInfo {
-  const firewall = { action: verdict ? verdict.action : info.action } as Mutable<FirewallRuleInfo>;
-  if ('target' in info) {
-    firewall.target = verdict ? verdict.target : info.target;
-  }
-  firewall.source = info.source;
-  if ('chain' in info) {
-    firewall.chain = info.chain;
-  }
-  if (verdict && !('target' in info)) {
-    firewall.target = verdict.target;
-  }
-  if (sourcePort) {
-    firewall.sourcePort = true;
-  }
-  if (negated) {
-    firewall.negated = true;
-  }
-  return firewall;
 }
 
 function rangeOf(token: Token): SourceRange {

@@ -1,4 +1,4 @@
-import type { Protocol, ScanProblem, SourceRange } from '../types';
+import type { FirewallRuleInfo, Mutable, Protocol, ScanProblem, SourceRange } from '../types';
 
 /** Largest valid TCP/UDP port. */
 export const MAX_PORT = 65535;
@@ -68,6 +68,42 @@ export function appendAll<T>(target: T[], items: readonly T[]): void {
   for (const item of items) {
     target.push(item);
   }
+}
+
+/**
+ * The firewall details one reference carries. With nothing of its own it is the rule's object
+ * itself, shared by all the rule's references: a big ruleset has a hundred thousand of them,
+ * and every object they keep costs collection. Otherwise a copy, with the verdict of its own
+ * (an nftables verdict-map element) over the rule's, and the match's own flags.
+ */
+export function firewallInfoFor(
+  rule: FirewallRuleInfo,
+  verdict: Pick<FirewallRuleInfo, 'action' | 'target'> | undefined,
+  sourcePort: boolean | undefined,
+  negated: boolean | undefined,
+): FirewallRuleInfo {
+  if (!verdict && !sourcePort && !negated) {
+    return rule;
+  }
+  // Built property by property: V8 makes conditional spreads slow.
+  const firewall = { action: verdict ? verdict.action : rule.action } as Mutable<FirewallRuleInfo>;
+  if ('target' in rule) {
+    firewall.target = verdict ? verdict.target : rule.target;
+  }
+  firewall.source = rule.source;
+  if ('chain' in rule) {
+    firewall.chain = rule.chain;
+  }
+  if (verdict && !('target' in rule)) {
+    firewall.target = verdict.target;
+  }
+  if (sourcePort) {
+    firewall.sourcePort = true;
+  }
+  if (negated) {
+    firewall.negated = true;
+  }
+  return firewall;
 }
 
 /** Span helper: `[start, start + length)`. */
