@@ -5,6 +5,7 @@ import type { RuleSettings } from './rules/types';
 import { detectFormats, scanAs, scanFile } from './scanners/index';
 import { problem } from './scanners/portSyntax';
 import type { FileFormat, PortReference, ScanOptions, ScanProblem, ScanResult } from './types';
+import type { WiringFacts } from './wiring/facts';
 
 export type { DiagnosticSeverity, PortDiagnostic, QuickFix, RelatedLocation, TextEdit } from './rules/types';
 export { ruleForProblem } from './rules/scannerProblems';
@@ -16,6 +17,8 @@ export interface FileAnalysis {
   readonly references: readonly PortReference[];
   readonly problems: readonly ScanProblem[];
   readonly diagnostics: readonly PortDiagnostic[];
+  /** What the file says about wiring between ports; the workspace graph links it with other files. */
+  readonly wiring?: WiringFacts;
 }
 
 export interface AnalysisOptions extends ScanOptions {
@@ -75,5 +78,5 @@ export function analyzeFile(fileName: string, text: string, options?: AnalysisOp
       ...(options?.nodePortRange ? { nodePortRange: options.nodePortRange } : {}),
     },
   );
-  return { format: scan.format, references: scan.references, problems: scan.problems, diagnostics };
+  return { format: scan.format, references: scan.references, problems: scan.problems, diagnostics, ...(scan.wiring ? { wiring: scan.wiring } : {}) };
 }

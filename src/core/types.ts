@@ -3,6 +3,7 @@
  * and the command line. Nothing here knows about `vscode`: positions are UTF-16 offsets
  * into the scanned text, and only the editor turns them into `vscode.Range`.
  */
+import type { WiringFacts } from './wiring/facts';
 
 /** A transport protocol. `any` means a rule or listener that matches every transport (ufw without a protocol, nftables `th`). */
 export type Protocol = 'tcp' | 'udp' | 'sctp' | 'dccp' | 'any';
@@ -124,6 +125,8 @@ export interface ScanResult {
   readonly format: FileFormat;
   readonly references: PortReference[];
   readonly problems: ScanProblem[];
+  /** What the file says about wiring between ports, for the workspace graph. */
+  readonly wiring?: WiringFacts;
 }
 
 export interface ScanOptions {

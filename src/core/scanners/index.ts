@@ -105,10 +105,13 @@ export function scanAs(formats: readonly FileFormat[], text: string, options?: S
     return SCANNERS[formats[0]](text, options);
   }
   const results = formats.map((format) => SCANNERS[format](text, options));
+  const firewalls = results.flatMap((result) => result.wiring?.firewall ?? []);
   return {
     format: formats[0],
     references: results.flatMap((result) => result.references).sort((a, b) => a.range.start - b.range.start),
     problems: results.flatMap((result) => result.problems).sort((a, b) => a.range.start - b.range.start),
+    // Only shell scripts hold several formats, and of the wiring facts only firewalls come from them.
+    ...(firewalls.length > 0 ? { wiring: { firewall: firewalls } } : {}),
   };
 }
 

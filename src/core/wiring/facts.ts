@@ -1,0 +1,204 @@
+/**
+ * What one file says about the wiring between ports: who listens, who dials whom, what a host
+ * firewall blocks. Scanners fill these in while they read the file (one parse), as plain data
+ * with offsets into that file; the workspace graph (`graph.ts`) links the facts of many files.
+ *
+ * A value that could not be read for certain (an unresolved variable, a Helm template) is left
+ * out rather than guessed, so the graph stays quiet about it.
+ */
+import type { Protocol, SourceRange } from '../types';
+
+/** A port the file names: a number, or (Kubernetes) a port name. */
+export interface WiredPort {
+  readonly port: number;
+  /** Equal to `port` for a single port. */
+  readonly endPort: number;
+  readonly protocol: Protocol;
+  /** Where the digits are written. */
+  readonly range: SourceRange;
+  /** Kubernetes port name, when the port has one. */
+  readonly name?: string;
+}
+
+/** Somewhere a file dials `host:port`. */
+export interface Dial {
+  /** How the dial is written: decides the rule that judges it and the words of its message. */
+  readonly via: 'proxy_pass' | 'upstream' | 'environment' | 'healthcheck';
+  /** The host name as written, lowercased (`backend`, `localhost`). */
+  readonly host: string;
+  readonly hostRange: SourceRange;
+  /** The port dialled; for a URL without a port, the scheme's default. */
+  readonly port: number;
+  /** Where the port digits are written; absent when the port is implied by the scheme. */
+  readonly portRange?: SourceRange;
+  /** The whole address or URL, for messages and as the spot when no port is written. */
+  readonly range: SourceRange;
+  /** The text of `range`, for messages. */
+  readonly text: string;
+  /** The variable name for `environment`, the directive for nginx (`proxy_pass`). */
+  readonly label?: string;
+}
+
+// ---------------------------------------------------------------------------
+// Compose
+// ---------------------------------------------------------------------------
+
+export interface ComposeBuild {
+  /** The build context as written (relative to the Compose file's directory, or absolute). */
+  readonly context: string;
+  /** `dockerfile:` as written, relative to the context; `Dockerfile` when absent. */
+  readonly dockerfile: string;
+  /** `target:`: the stage to build; the last stage when absent. */
+  readonly target?: string;
+  readonly range: SourceRange;
+}
+
+export interface ComposeVolume {
+  /** Host side of a bind mount, as written (`./nginx.conf`, `./conf.d`). */
+  readonly source: string;
+  /** Path inside the container. */
+  readonly target: string;
+}
+
+export interface ComposeServiceFacts {
+  readonly name: string;
+  /** The service's key in `services:`. */
+  readonly nameRange: SourceRange;
+  /** `image:` after interpolation; absent when not written or not resolved. */
+  readonly image?: string;
+  readonly imageRange?: SourceRange;
+  readonly build?: ComposeBuild;
+  /** `command:` or `entrypoint:` is set: the image's default ports may no longer hold. */
+  readonly commandOverridden: boolean;
+  /** Keys of `environment:`; a `*PORT*` key can move the image's default port. */
+  readonly environmentKeys: readonly string[];
+  /** Where `network_mode: host` is written, when it is. */
+  readonly hostNetworkRange?: SourceRange;
+  /** Other names the service answers to on its networks: `container_name`, `hostname`, network `aliases`. */
+  readonly aliases: readonly string[];
+  readonly volumes: readonly ComposeVolume[];
+  /** Dials from `environment:` URLs and from `healthcheck:` commands. */
+  readonly dials: readonly Dial[];
+}
+
+// ---------------------------------------------------------------------------
+// Dockerfile
+// ---------------------------------------------------------------------------
+
+export interface DockerfileStage {
+  /** `AS name`, lowercased; absent for an unnamed stage. */
+  readonly name?: string;
+  /** The `FROM` image after `ARG` defaults; absent when it could not be resolved. */
+  readonly from?: string;
+  readonly fromRange: SourceRange;
+  /** Ports of this stage's own `EXPOSE` lines. */
+  readonly exposes: readonly WiredPort[];
+}
+
+export interface DockerfileFacts {
+  /** In file order; the last one is what `docker build` produces without `--target`. */
+  readonly stages: readonly DockerfileStage[];
+}
+
+// ---------------------------------------------------------------------------
+// Kubernetes
+// ---------------------------------------------------------------------------
+
+export interface ProbePort {
+  readonly probe: 'liveness' | 'readiness' | 'startup';
+  readonly handler: 'httpGet' | 'tcpSocket' | 'grpc';
+  /** A number, or the name of a container port. */
+  readonly port: number | string;
+  readonly range: SourceRange;
+}
+
+export interface ContainerFacts {
+  readonly name: string;
+  readonly nameRange: SourceRange;
+  readonly image?: string;
+  readonly imageRange?: SourceRange;
+  /** `command:` or `args:` set: the image's default ports may no longer hold. */
+  readonly commandOverridden: boolean;
+  readonly environmentKeys: readonly string[];
+  /** `containerPort` entries, with their `name` when set. */
+  readonly ports: readonly WiredPort[];
+  readonly probes: readonly ProbePort[];
+  /** Init containers do not serve; they are kept out of listening. */
+  readonly init: boolean;
+}
+
+export interface ServicePortFacts {
+  readonly name?: string;
+  readonly port: number;
+  readonly portRange: SourceRange;
+  /** Absent when not written: Kubernetes then uses `port`. */
+  readonly targetPort?: number | string;
+  readonly targetPortRange?: SourceRange;
+  readonly protocol: Protocol;
+}
+
+/** One backend reference from an Ingress or an HTTPRoute to a Service port. */
+export interface BackendFacts {
+  readonly service: string;
+  readonly serviceRange: SourceRange;
+  /** Namespace of the Service, when the reference names one (HTTPRoute `backendRefs[].namespace`). */
+  readonly namespace?: string;
+  /** A Service port number, or (Ingress) a Service port name. */
+  readonly port: number | string;
+  readonly portRange: SourceRange;
+}
+
+export interface KubernetesObjectFacts {
+  readonly kind: string;
+  readonly name: string;
+  /** `metadata.namespace`; absent when not written (the namespace `kubectl` is pointed at). */
+  readonly namespace?: string;
+  /** `metadata.name`'s value, or `kind:` when there is no name. */
+  readonly nameRange: SourceRange;
+  /** Workloads: pod template labels. */
+  readonly podLabels?: Readonly<Record<string, string>>;
+  /** Workloads: where `hostNetwork: true` is written. */
+  readonly hostNetworkRange?: SourceRange;
+  /** Workloads: containers and init containers. */
+  readonly containers?: readonly ContainerFacts[];
+  /** Services: `spec.selector`; absent for a Service without one (its endpoints are managed by hand). */
+  readonly selector?: Readonly<Record<string, string>>;
+  readonly servicePorts?: readonly ServicePortFacts[];
+  /** Ingress and HTTPRoute. */
+  readonly backends?: readonly BackendFacts[];
+}
+
+// ---------------------------------------------------------------------------
+// nginx and host firewalls
+// ---------------------------------------------------------------------------
+
+export interface NginxFacts {
+  /** `proxy_pass` (and the other `*_pass` directives) and `upstream` `server` entries with a host name. */
+  readonly dials: readonly Dial[];
+}
+
+/** A port the host firewall blocks for incoming traffic. */
+export interface FirewallBlock {
+  readonly port: number;
+  readonly endPort: number;
+  readonly protocol: Protocol;
+  readonly range: SourceRange;
+  /** The rule as written, for messages (`ufw deny 5432`). */
+  readonly text: string;
+}
+
+export interface HostFirewallFacts {
+  readonly tool: 'ufw' | 'firewalld' | 'iptables' | 'nftables';
+  readonly blocks: readonly FirewallBlock[];
+  /** Where incoming traffic is denied by default (`ufw default deny incoming`, a firewalld zone, `-P INPUT DROP`). */
+  readonly defaultDeny?: { readonly range: SourceRange; readonly text: string };
+}
+
+/** Everything one file contributes to the workspace graph. Each field is present only for its format. */
+export interface WiringFacts {
+  readonly composeServices?: readonly ComposeServiceFacts[];
+  readonly dockerfile?: DockerfileFacts;
+  readonly kubernetes?: readonly KubernetesObjectFacts[];
+  readonly nginx?: NginxFacts;
+  readonly firewall?: readonly HostFirewallFacts[];
+}
