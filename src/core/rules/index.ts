@@ -23,6 +23,7 @@ import { udpServiceWithoutUdp } from './udpServiceWithoutUdp';
 import { unresolvedPort } from './unresolvedPort';
 import { DEFAULT_WIDE_RANGE_THRESHOLD, widePortRange } from './widePortRange';
 import { yamlBase60 } from './yamlBase60';
+import { WIRING_RULES } from '../wiring/rules';
 
 export const RULES: readonly Rule[] = [
   invalidPort,
@@ -38,6 +39,7 @@ export const RULES: readonly Rule[] = [
   privilegedPort,
   parseError,
   unresolvedPort,
+  ...WIRING_RULES,
 ];
 
 const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((rule) => [rule.id, rule]));
@@ -146,7 +148,7 @@ function fileCommentOffset(text: string, format: FileFormat): number {
  */
 export function quickFixesFor(diagnostic: PortDiagnostic, context: FixContext): QuickFix[] {
   const rule = ruleById(diagnostic.rule);
-  const fixes: QuickFix[] = rule?.fixes?.(diagnostic, context) ?? [];
+  const fixes: QuickFix[] = [...(diagnostic.fixes ?? []), ...(rule?.fixes?.(diagnostic, context) ?? [])];
   fixes.push({
     kind: 'edit',
     title: `Ignore ${diagnostic.rule} on this line (${IGNORE_MARKER} comment)`,

@@ -26,6 +26,8 @@ export interface PortDiagnostic {
   /** The port reference the finding is about, when there is one; quick fixes start from it. */
   readonly reference?: PortReference;
   readonly related?: readonly RelatedLocation[];
+  /** Edits worked out where the finding was made (a workspace rule knows the port to use); offered first. */
+  readonly fixes?: readonly QuickFix[];
 }
 
 /** What a rule reports; the engine adds the rule id and settles the severity. */
@@ -91,6 +93,11 @@ export interface Rule {
   /** One sentence: what the rule catches. Shown in SARIF and the README. */
   readonly description: string;
   check(context: RuleContext): void;
+  /**
+   * Set for rules that judge wiring between files: the workspace graph reports their findings,
+   * and `check` has nothing to look at in one file alone.
+   */
+  readonly workspace?: boolean;
   /** Edits that resolve one of this rule's diagnostics; suppression is offered for every rule separately. */
   fixes?(diagnostic: PortDiagnostic, context: FixContext): QuickFix[];
 }

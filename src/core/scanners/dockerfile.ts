@@ -3,6 +3,7 @@ import { Arg, DockerfileParser, Env, From } from 'dockerfile-ast';
 import type { Argument, Property } from 'dockerfile-ast';
 import { LineIndex } from '../text';
 import type { PortReference, Protocol, ScanProblem, Scanner, SourceRange } from '../types';
+import type { DockerfileStage, WiredPort } from '../wiring/facts';
 import { appendAll, parsePort, problem } from './portSyntax';
 
 // ---------------------------------------------------------------------------
@@ -623,6 +624,8 @@ interface Stage {
   readonly env: Map<string, string | undefined>;
   /** `ARG` values declared in this stage; they end with the stage. */
   readonly args: Map<string, string | undefined>;
+  /** The ports of this stage's own `EXPOSE` lines, for the wiring facts. */
+  readonly exposes: WiredPort[];
 }
 
 interface LinePositionRange {
@@ -719,13 +722,14 @@ class DockerfileScan {
   private readonly stages: Stage[] = [];
   /** The first stage of each name, so `FROM <stage>` is one lookup even with thousands of stages. */
   private readonly stagesByKey = new Map<string, Stage>();
+  private readonly stageFacts: DockerfileStage[] = [];
   private escape = '\\';
 
   constructor(private readonly text: string) {
     this.lines = new LineIndex(text);
   }
 
-  run(): { references: PortReference[]; problems: ScanProblem[] } {
+  run(): { references: PortReference[]; problems: ScanProblem[]; stages: DockerfileStage[] } {
     const dockerfile = DockerfileParser.parse(withoutLaterComments(withShortLeadingComments(this.text)));
     this.escape = dockerfile.getEscapeCharacter();
     for (const instruction of dockerfile.getInstructions()) {
@@ -741,7 +745,7 @@ class DockerfileScan {
         }
       }
     }
-    return { references: this.references, problems: this.problems };
+    return { references: this.references, problems: this.problems, stages: this.stageFacts };
   }
 
   private get stage(): Stage | undefined {
@@ -775,17 +779,30 @@ class DockerfileScan {
     const name = from.getBuildStage() ?? undefined;
     const imageRange = from.getImageRange();
     let parentEnv: Map<string, string | undefined> | undefined;
+    let resolvedImage: string | undefined;
     if (imageRange) {
-      const image = this.expand(this.offsets(imageRange), this.globalLookup, false).words[0]?.text.toLowerCase();
+      const expansion = this.expand(this.offsets(imageRange), this.globalLookup, false);
+      const image = expansion.words[0]?.text.toLowerCase();
       parentEnv = image === undefined ? undefined : this.stagesByKey.get(image)?.env;
+      if (expansion.unresolved.length === 0 && expansion.syntaxErrors.length === 0 && expansion.words[0]?.text) {
+        resolvedImage = expansion.words[0].text;
+      }
     }
     const stage: Stage = {
       scope: name ?? `stage ${this.stages.length}`,
       key: name?.toLowerCase(),
       env: new Map(parentEnv),
       args: new Map(),
+      exposes: [],
     };
     this.stages.push(stage);
+    this.stageFacts.push({
+      ...(stage.key !== undefined ? { name: stage.key } : {}),
+      ...(resolvedImage !== undefined ? { from: resolvedImage } : {}),
+      // A `FROM` without an image still makes a stage; its keyword is the spot to point at.
+      fromRange: this.offsets(imageRange ?? from.getInstructionRange()),
+      exposes: stage.exposes,
+    });
     if (stage.key !== undefined && !this.stagesByKey.has(stage.key)) {
       this.stagesByKey.set(stage.key, stage);
     }
@@ -876,8 +893,8 @@ class DockerfileScan {
       if (!parsed.fields) {
         continue;
       }
-      this.references.push({
-        role: 'expose',
+      const reference = {
+        role: 'expose' as const,
         range,
         portRange: parsed.fields.portRange,
         protocol: parsed.fields.protocol,
@@ -885,7 +902,9 @@ class DockerfileScan {
         endPort: parsed.fields.endPort,
         scope,
         rawText: written !== word.text ? written : undefined,
-      });
+      };
+      this.references.push(reference);
+      this.stage?.exposes.push({ port: reference.port, endPort: reference.endPort, protocol: reference.protocol, range: reference.portRange });
     }
   }
 }
@@ -912,8 +931,13 @@ export function trailingProtocol(text: string): Protocol {
  */
 export const scanDockerfile: Scanner = (text) => {
   try {
-    const { references, problems } = new DockerfileScan(text).run();
-    return { format: 'dockerfile', references: references.map(withoutUndefined), problems };
+    const { references, problems, stages } = new DockerfileScan(text).run();
+    return {
+      format: 'dockerfile',
+      references: references.map(withoutUndefined),
+      problems,
+      ...(stages.length > 0 ? { wiring: { dockerfile: { stages } } } : {}),
+    };
   } catch (error) {
     return {
       format: 'dockerfile',

@@ -3,6 +3,7 @@
  * rich rules per firewalld.richlanguage(5)) and `firewall-cmd` / `firewall-offline-cmd` lines in shell scripts.
  */
 import type { FirewallAction, PortReference, ScanProblem, Scanner, SourceRange } from '../types';
+import type { FirewallBlock, HostFirewallFacts } from '../wiring/facts';
 import { ETC_SERVICES, FIREWALLD_SERVICES } from './namedServices';
 import { parsePort, parseProtocol, problem } from './portSyntax';
 import { splitShellCommands, wordSpan } from './shellWords';
@@ -58,6 +59,41 @@ interface RuleContext {
 interface Output {
   readonly references: PortReference[];
   readonly problems: ScanProblem[];
+  /** Ports a zone's rich rules drop or reject, for the workspace graph. */
+  readonly blocks: FirewallBlock[];
+  /** Where a zone that denies what it does not allow is defined or given ports. */
+  defaultDeny?: HostFirewallFacts['defaultDeny'];
+}
+
+/**
+ * Blocks from the references one rich rule added (from index `from` on): each port it drops or rejects
+ * from anywhere. `describe` gives the rule as written, or a short account of it.
+ */
+function collectBlocks(output: Output, from: number, describe: (reference: PortReference) => string): void {
+  const { references } = output;
+  for (let k = from; k < references.length; k++) {
+    const reference = references[k];
+    const { firewall, port, endPort } = reference;
+    if (
+      !firewall ||
+      (firewall.action !== 'deny' && firewall.action !== 'reject') ||
+      firewall.sourcePort ||
+      firewall.source !== null ||
+      port === null ||
+      endPort === null ||
+      reference.flags?.includes('forward-port')
+    ) {
+      continue;
+    }
+    output.blocks.push({ port, endPort, protocol: reference.protocol, range: reference.range, text: describe(reference) });
+  }
+}
+
+/** A rich rule read from XML has no one line to quote: `firewalld rich rule in zone public: reject 5432/tcp`. */
+function describeXmlRule(reference: PortReference): string {
+  const ports = reference.port === reference.endPort ? `${reference.port}` : `${reference.port}-${reference.endPort}`;
+  const zone = reference.scope !== undefined ? ` in zone ${reference.scope}` : '';
+  return `firewalld rich rule${zone}: ${reference.firewall?.target ?? 'drop'} ${ports}/${reference.protocol}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -463,8 +499,17 @@ function scanXml(text: string, fileName: string | undefined, output: Output): vo
       }
     }
   }
+  const zone = root.name === 'zone';
+  if (zone && attribute(root, 'target')?.value !== 'ACCEPT') {
+    // A zone drops or rejects whatever it does not allow (targets default, %%REJECT%%, DROP).
+    output.defaultDeny = { range: root.range, text: scope !== undefined ? `firewalld zone ${scope}` : 'firewalld zone' };
+  }
   for (const rule of rules) {
+    const before = output.references.length;
     emitRule(rule, scope, output);
+    if (zone) {
+      collectBlocks(output, before, describeXmlRule);
+    }
   }
 }
 
@@ -476,8 +521,13 @@ const FIREWALL_COMMANDS: ReadonlySet<string> = new Set(['firewall-cmd', 'firewal
 /** Options whose value may follow as the next word (`--zone public`) as well as after `=`. */
 const VALUED_OPTIONS: ReadonlySet<string> = new Set([
   '--zone', '--policy', '--service', '--add-port', '--add-service', '--add-source-port', '--add-forward-port',
-  '--add-rich-rule', '--add-source', '--add-interface', '--timeout',
+  '--add-rich-rule', '--add-source', '--add-interface', '--timeout', '--set-target', '--set-default-zone',
 ]);
+
+/** Options that open something in a zone, which then denies everything else. */
+const ZONE_OPENINGS: ReadonlySet<string> = new Set(['--add-port', '--add-service', '--add-rich-rule', '--add-forward-port', '--add-source-port']);
+/** firewalld's predefined zone that accepts everything. */
+const ACCEPTING_ZONE = 'trusted';
 
 interface CommandOption {
   readonly name: string;
@@ -554,10 +604,17 @@ interface PendingCommand {
   readonly policy?: string;
   readonly service?: string;
   readonly options: readonly CommandOption[];
+  /** From the command word to the end of the command. */
+  readonly range: SourceRange;
 }
 
 function scanCommands(text: string, output: Output): void {
   const pending: PendingCommand[] = [];
+  /** The zone a command without `--zone` goes to: set by `--set-default-zone`, else the system's default. */
+  let defaultZone: string | undefined;
+  /** The first command that opens ports in each zone, by the zone's name (`''` for the system default). */
+  const zoneOpenings = new Map<string, { readonly range: SourceRange; readonly name: string | undefined }>();
+  const acceptingZones = new Set<string>([ACCEPTING_ZONE]);
   // Sources bound to a zone anywhere in the script restrict that zone's ports, as in a zone file.
   const zoneSources = new Map<string, string[]>();
   const zonesWithInterfaces = new Set<string>();
@@ -571,7 +628,23 @@ function scanCommands(text: string, output: Output): void {
     const policy = options.find((option) => option.name === '--policy')?.value.text;
     const service = options.find((option) => option.name === '--service')?.value.text;
     const zoneKey = zone ?? '';
+    const commandWord = command.words[command.words.length - args.length - 1];
+    const range = { start: commandWord.start, end: command.words[command.words.length - 1].end };
+    // Policies and service definitions are not zones; a zone named by a variable is not known.
+    const zoneName = policy === undefined && service === undefined ? (zone ?? defaultZone) : undefined;
+    const zoneKnown = policy === undefined && service === undefined && !zoneName?.includes('$');
     for (const option of options) {
+      if (option.name === '--set-default-zone') {
+        defaultZone = option.value.text;
+      } else if (option.name === '--set-target' && zoneKnown) {
+        if (option.value.text === 'ACCEPT') {
+          acceptingZones.add(zoneName ?? '');
+        } else {
+          acceptingZones.delete(zoneName ?? '');
+        }
+      } else if (ZONE_OPENINGS.has(option.name) && zoneKnown && !zoneOpenings.has(zoneName ?? '')) {
+        zoneOpenings.set(zoneName ?? '', { range, name: zoneName });
+      }
       if (option.name === '--add-source' && option.value.text !== '') {
         const sources = zoneSources.get(zoneKey) ?? [];
         sources.push(option.value.text);
@@ -580,7 +653,12 @@ function scanCommands(text: string, output: Output): void {
         zonesWithInterfaces.add(zoneKey);
       }
     }
-    pending.push({ ...(zone !== undefined ? { zone } : {}), ...(policy !== undefined ? { policy } : {}), ...(service !== undefined ? { service } : {}), options });
+    pending.push({ ...(zone !== undefined ? { zone } : {}), ...(policy !== undefined ? { policy } : {}), ...(service !== undefined ? { service } : {}), options, range });
+  }
+  for (const [key, opening] of zoneOpenings) {
+    if (!acceptingZones.has(key) && (output.defaultDeny === undefined || opening.range.start < output.defaultDeny.range.start)) {
+      output.defaultDeny = { range: opening.range, text: opening.name !== undefined ? `firewalld zone ${opening.name}` : 'firewalld default zone' };
+    }
   }
   // Joined once per zone: every port of the zone shares the same source text.
   const zoneSourceText = new Map<string, string>();
@@ -600,8 +678,13 @@ function scanCommands(text: string, output: Output): void {
           ...(scope !== undefined ? { scope } : {}),
           flags: [],
         };
+    const inZone = command.policy === undefined && command.service === undefined;
     for (const option of command.options) {
+      const before = output.references.length;
       scanOption(option, context, output);
+      if (inZone && option.name === '--add-rich-rule') {
+        collectBlocks(output, before, () => option.value.text);
+      }
     }
   }
 }
@@ -652,7 +735,7 @@ export function looksLikeFirewalld(text: string): boolean {
 }
 
 export const scanFirewalld: Scanner = (text, options) => {
-  const output: Output = { references: [], problems: [] };
+  const output: Output = { references: [], problems: [], blocks: [] };
   try {
     if (firstElementName(text) !== undefined) {
       scanXml(text, options?.fileName, output);
@@ -664,5 +747,10 @@ export const scanFirewalld: Scanner = (text, options) => {
   }
   // Zone-level ports and rules are read in separate passes; report everything in the order it is written.
   const byPosition = (a: { range: SourceRange }, b: { range: SourceRange }) => a.range.start - b.range.start;
-  return { format: 'firewalld', references: output.references.sort(byPosition), problems: output.problems.sort(byPosition) };
+  const result = { format: 'firewalld' as const, references: output.references.sort(byPosition), problems: output.problems.sort(byPosition) };
+  if (output.blocks.length === 0 && !output.defaultDeny) {
+    return result;
+  }
+  const firewall: HostFirewallFacts = { tool: 'firewalld', blocks: output.blocks.sort(byPosition), ...(output.defaultDeny ? { defaultDeny: output.defaultDeny } : {}) };
+  return { ...result, wiring: { firewall: [firewall] } };
 };

@@ -6,6 +6,7 @@
  * Both are split with the shared shell lexer; a line starting with `-A` can only be restore syntax.
  */
 import type { FirewallAction, FirewallRuleInfo, Mutable, PortReference, Protocol, Scanner, ScanOptions, ScanProblem, SourceRange } from '../types';
+import type { FirewallBlock, HostFirewallFacts } from '../wiring/facts';
 import { ETC_SERVICES } from './namedServices';
 import { firewallInfoFor, parsePort, problem } from './portSyntax';
 import type { ShellCommand, ShellWord } from './shellWords';
@@ -77,14 +78,16 @@ export function looksLikeIptables(text: string): boolean {
 export const scanIptables: Scanner = (text, options) => {
   const references: PortReference[] = [];
   const problems: ScanProblem[] = [];
+  const scan = new IptablesScan(text, options, references, problems);
   try {
-    new IptablesScan(text, options, references, problems).run();
+    scan.run();
   } catch (error) {
     problems.push(problem({ start: 0, end: 0 }, 'parse-error', `Could not read the rules: ${error instanceof Error ? error.message : String(error)}`));
   }
   references.sort((a, b) => a.range.start - b.range.start);
   problems.sort((a, b) => a.range.start - b.range.start);
-  return { format: 'iptables', references, problems };
+  const firewall = scan.firewallFacts();
+  return firewall ? { format: 'iptables', references, problems, wiring: { firewall: [firewall] } } : { format: 'iptables', references, problems };
 };
 
 /** Shell variables seen so far: their values, and which of them name an iptables command. */
@@ -99,10 +102,22 @@ interface RuleContext {
   readonly table: string;
   /** Offset of the lexed text inside the scanned file (non-zero inside a here-document). */
   readonly base: number;
+  /** Where the command starts in the lexed text: the `iptables` word, or a save line's first word. */
+  readonly commandStart: number;
+}
+
+/** A chain policy, as `-P INPUT DROP` or a save file's `:INPUT DROP [0:0]` sets it. */
+interface InputPolicy {
+  readonly drop: boolean;
+  readonly range: SourceRange;
 }
 
 class IptablesScan {
   private readonly variables: Variables = { values: new Map(), commands: new Map() };
+  /** Ports that INPUT rules drop or reject, for the workspace graph. */
+  private readonly blocks: FirewallBlock[] = [];
+  /** The last INPUT policy of the filter table, per family: a later policy replaces an earlier one. */
+  private readonly inputPolicies = new Map<Family | undefined, InputPolicy>();
 
   constructor(
     private readonly text: string,
@@ -134,7 +149,7 @@ class IptablesScan {
       }
       const family = this.iptablesFamily(head);
       if (family) {
-        this.rule(words.slice(start + 1), { family, table: 'filter', base });
+        this.rule(words.slice(start + 1), { family, table: 'filter', base, commandStart: head.start });
         return;
       }
       // `iptables-restore <<EOF` feeds rules in save syntax; so does `cat > rules.v4 <<EOF` write them.
@@ -213,7 +228,9 @@ class IptablesScan {
       restore.commit();
     } else if (first.text.startsWith('-') || SAVE_COUNTERS.test(first.text)) {
       const ruleWords = SAVE_COUNTERS.test(first.text) ? words.slice(1) : words;
-      this.rule(ruleWords, { family, table: restore.table, base });
+      this.rule(ruleWords, { family, table: restore.table, base, commandStart: first.start });
+    } else if (first.text === ':INPUT' && restore.table === 'filter' && words.length > 1) {
+      this.inputPolicy(family, words[1].text, shift({ start: first.start, end: words[1].end }, base));
     }
   }
 
@@ -221,6 +238,9 @@ class IptablesScan {
   private rule(words: readonly ShellWord[], context: RuleContext): void {
     const rule = readRule(words, this.variables);
     if (!rule.command || !RULE_COMMANDS.has(rule.command.name)) {
+      if (rule.command?.name === 'policy' && rule.command.chain === 'INPUT' && rule.target !== undefined && (rule.table ?? context.table) === 'filter') {
+        this.inputPolicy(context.family, rule.target, shift({ start: context.commandStart, end: words[words.length - 1].end }, context.base));
+      }
       return;
     }
     const table = rule.table ?? context.table;
@@ -237,9 +257,55 @@ class IptablesScan {
       info.chain = rule.command.chain;
     }
     const emitter = new RuleEmitter(this, context.base, rule, info, flags);
+    // Compared first: most rules are not INPUT drops, and they pay nothing more.
+    const blocking = (rule.target === 'DROP' || rule.target === 'REJECT') && info.chain === 'INPUT';
+    const before = this.references.length;
     for (const option of rule.portOptions) {
       emitter.emit(option);
     }
+    if (blocking && table === 'filter' && rule.source === null && (rule.command.name === 'append' || rule.command.name === 'insert')) {
+      this.collectBlocks(before, shift({ start: context.commandStart, end: words[words.length - 1].end }, context.base));
+    }
+  }
+
+  /** Blocks from the references an INPUT drop rule added: destination ports only, not negated. */
+  private collectBlocks(from: number, ruleRange: SourceRange): void {
+    let text: string | undefined;
+    for (let k = from; k < this.references.length; k++) {
+      const { firewall, port, endPort, protocol, range, flags } = this.references[k];
+      // Without a transport protocol iptables refuses a port match, so the rule never loads.
+      if (!firewall || firewall.sourcePort || firewall.negated || port === null || endPort === null || protocol === 'any' || flags?.includes('nat-target')) {
+        continue;
+      }
+      text ??= this.text.slice(ruleRange.start, ruleRange.end);
+      this.blocks.push({ port, endPort, protocol, range, text });
+    }
+  }
+
+  /** Built-in chains take only ACCEPT or DROP as policy; iptables refuses anything else and keeps the old one. */
+  private inputPolicy(family: Family | undefined, policy: string, range: SourceRange): void {
+    if (policy === 'DROP' || policy === 'ACCEPT') {
+      this.inputPolicies.set(family, { drop: policy === 'DROP', range });
+    }
+  }
+
+  /** The wiring facts of the whole file; `undefined` when it blocks nothing. */
+  firewallFacts(): HostFirewallFacts | undefined {
+    let defaultDeny: InputPolicy | undefined;
+    for (const policy of this.inputPolicies.values()) {
+      if (policy.drop && (!defaultDeny || policy.range.start < defaultDeny.range.start)) {
+        defaultDeny = policy;
+      }
+    }
+    if (this.blocks.length === 0 && !defaultDeny) {
+      return undefined;
+    }
+    const blocks = this.blocks.sort((a, b) => a.range.start - b.range.start);
+    return {
+      tool: 'iptables',
+      blocks,
+      ...(defaultDeny ? { defaultDeny: { range: defaultDeny.range, text: this.text.slice(defaultDeny.range.start, defaultDeny.range.end) } } : {}),
+    };
   }
 
   addReference(reference: PortReference): void {
@@ -353,7 +419,7 @@ function commandFamilyInValue(value: string): Family | undefined {
 // Reading one rule's options
 // ---------------------------------------------------------------------------------------------
 
-type RuleCommandName = 'append' | 'insert' | 'replace' | 'delete' | 'check' | 'other';
+type RuleCommandName = 'append' | 'insert' | 'replace' | 'delete' | 'check' | 'policy' | 'other';
 
 /** The commands whose rule specification matches packets (and so can mention ports). */
 const RULE_COMMANDS: ReadonlySet<RuleCommandName> = new Set(['append', 'insert', 'replace', 'delete']);
@@ -371,8 +437,8 @@ const COMMAND_OPTIONS: ReadonlyMap<string, RuleCommandName> = new Map([
   ['--check', 'check'],
   ['-N', 'other'],
   ['--new-chain', 'other'],
-  ['-P', 'other'],
-  ['--policy', 'other'],
+  ['-P', 'policy'],
+  ['--policy', 'policy'],
   ['-E', 'other'],
   ['--rename-chain', 'other'],
   ['-F', 'other'],
@@ -470,6 +536,10 @@ function readRule(words: readonly ShellWord[], variables: Variables): ParsedRule
         index++;
       }
       rule.command = { name: commandName, ...(chain ? { chain } : {}) };
+      // `-P CHAIN TARGET`: the policy is a bare word after the chain.
+      if (commandName === 'policy' && chain && words[index] && !words[index].text.startsWith('-')) {
+        rule.target = words[index++].text;
+      }
       continue;
     }
     const portKind = PORT_OPTIONS.get(name);

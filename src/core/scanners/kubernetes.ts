@@ -1,6 +1,14 @@
-import { Document, isScalar } from 'yaml';
+import { Document, isMap, isScalar, isSeq } from 'yaml';
 import type { Node, Pair } from 'yaml';
-import type { PortReference, Protocol, ScanProblem, Scanner, SourceRange } from '../types';
+import type { Mutable, PortReference, Protocol, ScanProblem, Scanner, SourceRange } from '../types';
+import type {
+  BackendFacts,
+  ContainerFacts,
+  KubernetesObjectFacts,
+  ProbePort,
+  ServicePortFacts,
+  WiredPort,
+} from '../wiring/facts';
 import { withoutUndefined } from './dockerfile';
 import { appendAll, failureReason, MAX_PORT, problem } from './portSyntax';
 import {
@@ -26,6 +34,20 @@ const TEMPLATED_WORKLOADS: ReadonlySet<string> = new Set([
   'ReplicationController',
   'Job',
 ]);
+
+/** Gateway API routes whose `spec.rules[].backendRefs[]` name Services. */
+const ROUTE_KINDS: ReadonlySet<string> = new Set(['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute', 'UDPRoute']);
+
+/** Probe fields of a container, in the order their facts are listed. */
+const PROBES = [
+  ['livenessProbe', 'liveness'],
+  ['readinessProbe', 'readiness'],
+  ['startupProbe', 'startup'],
+] as const;
+
+/** Container port names (`IANA_SVC_NAME`) are shorter than Service port names (DNS labels). */
+const CONTAINER_PORT_NAME_LENGTH = 15;
+const SERVICE_PORT_NAME_LENGTH = 63;
 
 /** Kubernetes spells protocols in capitals and rejects any other spelling. */
 const KUBERNETES_PROTOCOLS: ReadonlyMap<string, Protocol> = new Map([
@@ -73,11 +95,37 @@ interface Manifest {
   readonly namespace?: string;
 }
 
+/** A scalar read for certain, with where its characters are written. */
+interface Located<T> {
+  readonly value: T;
+  readonly range: SourceRange;
+}
+
+/**
+ * A Service port's `targetPort` for the wiring facts: `absent` when not written (Kubernetes then
+ * uses `port`), `unreadable` when written in a way Kubernetes would not accept.
+ */
+type TargetPortFact = Located<number | string> | 'absent' | 'unreadable';
+
+/** Labels as the scanner matches them, and the string-valued ones Kubernetes would accept. */
+interface Labels {
+  /** Every scalar value as text, for matching named target ports. */
+  readonly matched: Map<string, string>;
+  /** String values only; undefined when the labels are not a mapping. */
+  readonly strings?: Record<string, string>;
+  /** Every value was a string. */
+  readonly allStrings: boolean;
+}
+
+/** The fields a kind adds to an object's facts. */
+type ObjectDetails = Omit<Mutable<KubernetesObjectFacts>, 'kind' | 'name' | 'namespace' | 'nameRange'>;
+
 class KubernetesScan {
   private readonly references: PortReference[] = [];
   private readonly problems: ScanProblem[] = [];
   private readonly workloads: Workload[] = [];
   private readonly pendingTargets: PendingTarget[] = [];
+  private readonly facts: KubernetesObjectFacts[] = [];
   private readonly budget: WalkBudget;
   /** Anchors of the document being read; each document has its own. */
   private aliases = new AliasTable(new Document());
@@ -86,7 +134,7 @@ class KubernetesScan {
     this.budget = new WalkBudget(text.length);
   }
 
-  run(): { references: PortReference[]; problems: ScanProblem[] } {
+  run(): { references: PortReference[]; problems: ScanProblem[]; facts: KubernetesObjectFacts[] } {
     const masked = maskTemplates(this.text);
     const note = masked.masked ? ' (this file has template expressions, which can cause this)' : '';
     for (const doc of parseYamlDocuments(masked.text)) {
@@ -99,7 +147,8 @@ class KubernetesScan {
     if (exhausted) {
       this.problems.push(exhausted);
     }
-    return { references: this.references, problems: this.problems };
+    // A blanked template could have held any name, label or port: the facts would be guesses.
+    return { references: this.references, problems: this.problems, facts: masked.masked ? [] : this.facts };
   }
 
   // -- Generic access -------------------------------------------------------
@@ -125,20 +174,61 @@ class KubernetesScan {
     return seqItems(node, this.aliases).filter((item) => this.budget.take(nodeRange(item)));
   }
 
-  private stringAt(node: unknown, ...path: string[]): string | undefined {
-    const text = scalarString(this.at(node, ...path))?.trim();
-    return text === '' ? undefined : text;
+  /** The value under `key`; undefined both when the key is missing and when its value is null. */
+  private written(entries: Map<string, Pair>, key: string): Node | undefined {
+    const node = this.resolve(entries.get(key)?.value);
+    return isScalar(node) && node.value === null ? undefined : node;
   }
 
-  private labelsAt(node: unknown): Map<string, string> {
-    const labels = new Map<string, string>();
-    for (const [key, pair] of this.entries(node)) {
-      const value = scalarString(this.resolve(pair.value));
-      if (value !== undefined) {
-        labels.set(key, value);
+  private labelsAt(node: unknown): Labels {
+    const resolved = this.resolve(node);
+    const matched = new Map<string, string>();
+    const strings: [string, string][] = [];
+    let allStrings = true;
+    for (const [key, pair] of this.entries(resolved)) {
+      const value = this.resolve(pair.value);
+      const text = scalarString(value);
+      if (text !== undefined) {
+        matched.set(key, text);
+      }
+      if (isScalar(value) && typeof value.value === 'string') {
+        strings.push([key, value.value]);
+      } else {
+        allStrings = false;
       }
     }
-    return labels;
+    const readable = resolved === undefined || isMap(resolved) || (isScalar(resolved) && resolved.value === null);
+    // `fromEntries` defines every key as an own property, `__proto__` included.
+    return { matched, strings: readable ? Object.fromEntries(strings) : undefined, allStrings };
+  }
+
+  /** A string scalar exactly as Kubernetes would read it: not a number or boolean, not empty, no stray spaces. */
+  private textField(node: unknown): Located<string> | undefined {
+    const scalar = scalarText(this.resolve(node), this.text);
+    if (!scalar || typeof scalar.value !== 'string' || scalar.value === '' || scalar.value.trim() !== scalar.value) {
+      return undefined;
+    }
+    return { value: scalar.value, range: scalar.range };
+  }
+
+  /** A port number, read without reporting: for fields the scanner does not otherwise check. */
+  private quietPort(node: unknown): Located<number> | undefined {
+    const scalar = scalarText(this.resolve(node), this.text);
+    if (!scalar || typeof scalar.value !== 'number' || !Number.isInteger(scalar.value) || scalar.value < 1 || scalar.value > MAX_PORT) {
+      return undefined;
+    }
+    return { value: scalar.value, range: scalar.range };
+  }
+
+  /** A port name of at most `maxLength` characters. */
+  private portName(node: unknown, maxLength: number): Located<string> | undefined {
+    const name = this.textField(node);
+    return name && isPortName(name.value, maxLength) ? name : undefined;
+  }
+
+  /** An int-or-string port: a number, or a port name of at most `maxNameLength` characters. */
+  private quietPortOrName(node: unknown, maxNameLength: number): Located<number | string> | undefined {
+    return this.quietPort(node) ?? this.portName(node, maxNameLength);
   }
 
   /**
@@ -202,56 +292,152 @@ class KubernetesScan {
       }
       return;
     }
-    const metadata = entries.get('metadata')?.value;
-    const name = this.stringAt(metadata, 'name');
-    const manifest: Manifest = { scope: name ? `${kind}/${name}` : kind, namespace: this.stringAt(metadata, 'namespace') };
+    const metadata = this.entries(entries.get('metadata')?.value);
+    const nameNode = this.resolve(metadata.get('name')?.value);
+    const namespaceNode = this.resolve(metadata.get('namespace')?.value);
+    const name = trimmedString(nameNode);
+    const manifest: Manifest = { scope: name ? `${kind}/${name}` : kind, namespace: trimmedString(namespaceNode) };
     const spec = entries.get('spec')?.value;
+    let details: ObjectDetails | undefined;
     if (kind === 'Pod') {
-      this.podSpec(manifest, spec, metadata);
+      details = this.podSpec(manifest, spec, metadata);
     } else if (TEMPLATED_WORKLOADS.has(kind)) {
-      const template = this.at(spec, 'template');
-      this.podSpec(manifest, this.at(template, 'spec'), this.at(template, 'metadata'));
+      const template = this.entries(this.at(spec, 'template'));
+      details = this.podSpec(manifest, template.get('spec')?.value, this.entries(template.get('metadata')?.value));
     } else if (kind === 'CronJob') {
-      const template = this.at(spec, 'jobTemplate', 'spec', 'template');
-      this.podSpec(manifest, this.at(template, 'spec'), this.at(template, 'metadata'));
+      const template = this.entries(this.at(spec, 'jobTemplate', 'spec', 'template'));
+      details = this.podSpec(manifest, template.get('spec')?.value, this.entries(template.get('metadata')?.value));
     } else if (kind === 'Service') {
-      this.service(manifest, spec);
+      details = this.service(manifest, spec);
     } else if (kind === 'Ingress') {
-      this.ingress(manifest, spec);
+      details = this.ingress(manifest, spec);
+    } else if (ROUTE_KINDS.has(kind)) {
+      details = { backends: this.routeBackends(spec) };
+    }
+    if (details) {
+      this.addFacts(kind, nameNode, namespaceNode, details);
     }
   }
 
-  private podSpec(manifest: Manifest, spec: unknown, podMetadata: unknown): void {
+  private addFacts(kind: string, nameNode: Node | undefined, namespaceNode: Node | undefined, details: ObjectDetails): void {
+    const name = this.textField(nameNode);
+    // Past the walk budget some fields read as missing; facts with holes in them would mislead.
+    if (!name || this.budget.problem()) {
+      return;
+    }
+    this.facts.push(withoutUndefined({ kind, name: name.value, namespace: this.textField(namespaceNode)?.value, nameRange: name.range, ...details }));
+  }
+
+  private podSpec(manifest: Manifest, spec: unknown, podMetadata: Map<string, Pair>): ObjectDetails {
     const podEntries = this.entries(spec);
-    const hostNetwork = scalarString(this.resolve(podEntries.get('hostNetwork')?.value)) === 'true';
-    const workload: Workload = { namespace: manifest.namespace, labels: this.labelsAt(this.at(podMetadata, 'labels')), ports: [] };
+    const hostNetworkNode = this.resolve(podEntries.get('hostNetwork')?.value);
+    const hostNetwork = scalarString(hostNetworkNode) === 'true';
+    const labels = this.labelsAt(podMetadata.get('labels')?.value);
+    const workload: Workload = { namespace: manifest.namespace, labels: labels.matched, ports: [] };
     this.workloads.push(workload);
+    const containers: ContainerFacts[] = [];
+    let containersReadable = true;
     // Ephemeral containers may not declare ports, so only these two lists publish anything.
     for (const [listKey, flagKey] of [
       ['containers', 'container'],
       ['initContainers', 'initContainer'],
     ] as const) {
-      for (const container of this.items(podEntries.get(listKey)?.value)) {
-        const containerName = this.stringAt(container, 'name');
+      const list = this.written(podEntries, listKey);
+      if (list !== undefined && !isSeq(list) && listKey === 'containers') {
+        containersReadable = false;
+      }
+      for (const container of this.items(list)) {
+        const containerEntries = this.entries(container);
+        const nameNode = this.resolve(containerEntries.get('name')?.value);
+        const containerName = trimmedString(nameNode);
         const flags = containerName ? [`${flagKey}=${containerName}`] : undefined;
-        for (const port of this.items(this.at(container, 'ports'))) {
-          this.containerPort(port, manifest.scope, flags, hostNetwork, workload);
+        const ports: WiredPort[] = [];
+        for (const port of this.items(containerEntries.get('ports')?.value)) {
+          const wired = this.containerPort(port, manifest.scope, flags, hostNetwork, workload);
+          if (wired) {
+            ports.push(wired);
+          }
+        }
+        const facts = this.containerFacts(containerEntries, nameNode, ports, listKey === 'initContainers');
+        if (facts) {
+          containers.push(facts);
         }
       }
     }
+    return {
+      podLabels: labels.strings,
+      hostNetworkRange: isScalar(hostNetworkNode) && hostNetworkNode.value === true ? nodeRange(hostNetworkNode) : undefined,
+      containers: containersReadable ? containers : undefined,
+    };
   }
 
-  private containerPort(node: Node, scope: string, flags: string[] | undefined, hostNetwork: boolean, workload: Workload): void {
+  /** A container's facts; none for a container without a readable name, which Kubernetes would reject. */
+  private containerFacts(entries: Map<string, Pair>, nameNode: Node | undefined, ports: WiredPort[], init: boolean): ContainerFacts | undefined {
+    const name = this.textField(nameNode);
+    if (!name) {
+      return undefined;
+    }
+    const image = this.textField(entries.get('image')?.value);
+    const environmentKeys: string[] = [];
+    for (const variable of this.items(entries.get('env')?.value)) {
+      const key = this.textField(this.entries(variable).get('name')?.value);
+      if (key) {
+        environmentKeys.push(key.value);
+      }
+    }
+    return withoutUndefined({
+      name: name.value,
+      nameRange: name.range,
+      image: image?.value,
+      imageRange: image?.range,
+      commandOverridden: this.overrides(entries, 'command') || this.overrides(entries, 'args'),
+      environmentKeys,
+      ports,
+      probes: this.probes(entries),
+      init,
+    });
+  }
+
+  /**
+   * Whether `command` or `args` replaces the image's own: an empty list or null keeps the image's,
+   * anything else (a value Kubernetes would reject included) may not.
+   */
+  private overrides(entries: Map<string, Pair>, key: string): boolean {
+    const node = this.written(entries, key);
+    return node !== undefined && !(isSeq(node) && node.items.length === 0);
+  }
+
+  private probes(container: Map<string, Pair>): ProbePort[] {
+    const probes: ProbePort[] = [];
+    for (const [key, probe] of PROBES) {
+      const handlers = this.entries(container.get(key)?.value);
+      if (handlers.size === 0) {
+        continue;
+      }
+      for (const handler of ['httpGet', 'tcpSocket', 'grpc'] as const) {
+        const portNode = this.entries(handlers.get(handler)?.value).get('port')?.value;
+        // gRPC probes take a number only; the others may name a container port.
+        const port = handler === 'grpc' ? this.quietPort(portNode) : this.quietPortOrName(portNode, CONTAINER_PORT_NAME_LENGTH);
+        if (port) {
+          probes.push({ probe, handler, port: port.value, range: port.range });
+        }
+      }
+    }
+    return probes;
+  }
+
+  private containerPort(node: Node, scope: string, flags: string[] | undefined, hostNetwork: boolean, workload: Workload): WiredPort | undefined {
     const entries = this.entries(node);
     const protocol = this.protocolOf(entries);
     const containerPort = this.intField(entries.get('containerPort')?.value, 'containerPort');
     // hostPort 0 is how the API spells "no host port".
     const hostPortField = this.intField(entries.get('hostPort')?.value, 'hostPort', true);
     const hostPort = hostPortField && hostPortField.value !== 0 ? hostPortField : undefined;
-    const hostIp = this.stringAt(node, 'hostIP');
-    const name = this.stringAt(node, 'name');
+    const hostIp = trimmedString(this.resolve(entries.get('hostIP')?.value));
+    const nameNode = this.resolve(entries.get('name')?.value);
+    const name = trimmedString(nameNode);
     if (!protocol || !containerPort) {
-      return;
+      return undefined;
     }
     if (name) {
       workload.ports.push({ name, port: containerPort.value });
@@ -284,18 +470,23 @@ class KubernetesScan {
         plainScalar: hostPort.plain,
       });
     }
+    const wiredName = this.textField(nameNode)?.value;
+    return withoutUndefined({ port: containerPort.value, endPort: containerPort.value, protocol, range: containerPort.range, name: wiredName });
   }
 
-  private service(manifest: Manifest, spec: unknown): void {
+  private service(manifest: Manifest, spec: unknown): ObjectDetails {
     const specEntries = this.entries(spec);
-    const serviceType = this.stringAt(spec, 'type') ?? 'ClusterIP';
-    const selector = this.labelsAt(this.resolve(specEntries.get('selector')?.value));
-    for (const item of this.items(specEntries.get('ports')?.value)) {
+    const serviceType = trimmedString(this.resolve(specEntries.get('type')?.value)) ?? 'ClusterIP';
+    const selector = this.labelsAt(specEntries.get('selector')?.value);
+    const portsNode = this.written(specEntries, 'ports');
+    const servicePorts: ServicePortFacts[] = [];
+    for (const item of this.items(portsNode)) {
       const entries = this.entries(item);
       const protocol = this.protocolOf(entries);
       const port = this.intField(entries.get('port')?.value, 'port');
       const nodePort = this.intField(entries.get('nodePort')?.value, 'nodePort', true);
-      const name = this.stringAt(item, 'name');
+      const nameNode = this.resolve(entries.get('name')?.value);
+      const name = trimmedString(nameNode);
       const targetNode = this.resolve(entries.get('targetPort')?.value);
       if (!protocol) {
         continue;
@@ -313,7 +504,21 @@ class KubernetesScan {
           plainScalar: port.plain,
         });
       }
-      this.targetPort(targetNode, shared, manifest.namespace, selector);
+      const target = this.targetPort(targetNode, shared, manifest.namespace, selector.matched);
+      // Without a certain targetPort the port's destination is unknown; leaving the port out keeps
+      // the graph from taking `port` as the destination.
+      if (port && target !== 'unreadable') {
+        servicePorts.push(
+          withoutUndefined({
+            name: this.textField(nameNode)?.value,
+            port: port.value,
+            portRange: port.range,
+            targetPort: target === 'absent' ? undefined : target.value,
+            targetPortRange: target === 'absent' ? undefined : target.range,
+            protocol,
+          }),
+        );
+      }
       // nodePort 0 asks the cluster to pick one.
       if (nodePort && nodePort.value !== 0) {
         this.references.push({
@@ -328,6 +533,12 @@ class KubernetesScan {
         });
       }
     }
+    const selectorReadable = selector.strings !== undefined && selector.allStrings && selector.matched.size > 0;
+    return {
+      // A selector with a value Kubernetes would reject is left out whole: dropping one entry would widen it.
+      selector: selectorReadable ? selector.strings : undefined,
+      servicePorts: portsNode === undefined || isSeq(portsNode) ? servicePorts : undefined,
+    };
   }
 
   /** `targetPort` is an int-or-string: a number, or the name of a container port. */
@@ -336,11 +547,11 @@ class KubernetesScan {
     shared: { protocol: Protocol; scope: string; serviceType: string },
     namespace: string | undefined,
     selector: ReadonlyMap<string, string>,
-  ): void {
+  ): TargetPortFact {
     const scalar = scalarText(node, this.text);
     if (!scalar) {
       this.intField(node, 'targetPort');
-      return;
+      return node === undefined || (isScalar(node) && node.value === null) ? 'absent' : 'unreadable';
     }
     if (typeof scalar.value === 'number') {
       const number = this.intField(node, 'targetPort');
@@ -355,18 +566,18 @@ class KubernetesScan {
           plainScalar: number.plain,
         });
       }
-      return;
+      return number ?? 'unreadable';
     }
     const name = scalar.value.trim();
     if (name === '') {
-      return;
+      return 'unreadable';
     }
-    if (name.length > 15 || !PORT_NAME.test(name) || !HAS_LETTER.test(name)) {
+    if (!isPortName(name, CONTAINER_PORT_NAME_LENGTH)) {
       const hint = DIGITS.test(name) ? `; a quoted number is read as a name, so write ${name} without quotes` : '';
       this.problems.push(
         problem(scalar.range, 'invalid-port-name', `"${name}" is not a valid port name (up to 15 lowercase letters, digits and single inner hyphens, with at least one letter)${hint}`),
       );
-      return;
+      return 'unreadable';
     }
     this.pendingTargets.push({ index: this.references.length, name, namespace, selector });
     this.references.push({
@@ -378,25 +589,37 @@ class KubernetesScan {
       name,
       plainScalar: scalar.plain,
     });
+    return { value: name, range: scalar.range };
   }
 
-  private ingress(manifest: Manifest, spec: unknown): void {
+  private ingress(manifest: Manifest, spec: unknown): ObjectDetails {
     const specEntries = this.entries(spec);
+    const backends: BackendFacts[] = [];
+    const add = (backend: BackendFacts | undefined): void => {
+      if (backend) {
+        backends.push(backend);
+      }
+    };
     // `defaultBackend` in networking.k8s.io/v1; `backend` in the removed beta APIs.
-    this.ingressBackend(specEntries.get('defaultBackend')?.value ?? specEntries.get('backend')?.value, manifest.scope);
+    add(this.ingressBackend(specEntries.get('defaultBackend')?.value ?? specEntries.get('backend')?.value, manifest.scope));
     for (const rule of this.items(specEntries.get('rules')?.value)) {
       for (const path of this.items(this.at(rule, 'http', 'paths'))) {
-        this.ingressBackend(this.at(path, 'backend'), manifest.scope);
+        add(this.ingressBackend(this.at(path, 'backend'), manifest.scope));
       }
     }
+    return { backends };
   }
 
-  private ingressBackend(backend: unknown, scope: string): void {
+  private ingressBackend(backend: unknown, scope: string): BackendFacts | undefined {
     const entries = this.entries(backend);
     const service = entries.get('service')?.value;
-    const serviceName = service ? this.stringAt(service, 'name') : this.stringAt(backend, 'serviceName');
+    const serviceNode = service ? this.at(service, 'name') : this.resolve(entries.get('serviceName')?.value);
+    const serviceName = trimmedString(serviceNode);
     const flags = serviceName ? [`service=${serviceName}`] : undefined;
     const shared = { role: 'ingress' as const, protocol: 'tcp' as const, scope, flags };
+    const serviceFact = this.textField(serviceNode);
+    const backendFact = (port: Located<number | string> | undefined): BackendFacts | undefined =>
+      serviceFact && port ? { service: serviceFact.value, serviceRange: serviceFact.range, port: port.value, portRange: port.range } : undefined;
     if (service) {
       const port = this.entries(this.at(service, 'port'));
       const number = this.intField(port.get('number')?.value, 'port.number');
@@ -408,21 +631,57 @@ class KubernetesScan {
       if (name && typeof name.value === 'string' && name.value.trim() !== '') {
         this.references.push({ ...shared, range: name.range, port: null, endPort: null, name: name.value.trim(), plainScalar: name.plain });
       }
-      return;
+      const hasNumber = this.written(port, 'number') !== undefined;
+      // Kubernetes takes a number or a name, never both.
+      if (hasNumber && this.written(port, 'name') !== undefined) {
+        return undefined;
+      }
+      return backendFact(hasNumber ? number : this.portName(nameNode, SERVICE_PORT_NAME_LENGTH));
     }
     const legacy = this.resolve(entries.get('servicePort')?.value);
     const legacyText = scalarText(legacy, this.text);
     if (!legacyText) {
-      return;
+      return undefined;
     }
     if (typeof legacyText.value === 'number') {
       const number = this.intField(legacy, 'servicePort');
       if (number) {
         this.references.push({ ...shared, range: number.range, portRange: number.range, port: number.value, endPort: number.value, plainScalar: number.plain });
       }
+      return backendFact(number);
     } else if (legacyText.value.trim() !== '') {
       this.references.push({ ...shared, range: legacyText.range, port: null, endPort: null, name: legacyText.value.trim(), plainScalar: legacyText.plain });
     }
+    return backendFact(this.quietPortOrName(legacy, SERVICE_PORT_NAME_LENGTH));
+  }
+
+  /**
+   * Gateway API `backendRefs` that point at a Service: `kind` absent or `Service` and `group`
+   * absent or empty (the core API group). Refs to other kinds are left out.
+   */
+  private routeBackends(spec: unknown): BackendFacts[] {
+    const backends: BackendFacts[] = [];
+    for (const rule of this.items(this.entries(spec).get('rules')?.value)) {
+      for (const ref of this.items(this.entries(rule).get('backendRefs')?.value)) {
+        const entries = this.entries(ref);
+        const kindNode = this.written(entries, 'kind');
+        const groupNode = this.written(entries, 'group');
+        const namespaceNode = this.written(entries, 'namespace');
+        const isService = kindNode === undefined || this.textField(kindNode)?.value === 'Service';
+        const coreGroup = groupNode === undefined || (isScalar(groupNode) && groupNode.value === '');
+        const name = this.textField(entries.get('name')?.value);
+        const namespace = namespaceNode === undefined ? undefined : this.textField(namespaceNode);
+        const port = this.quietPort(entries.get('port')?.value);
+        // A namespace written but unreadable must not turn into the route's own namespace.
+        if (!isService || !coreGroup || !name || !port || (namespaceNode !== undefined && !namespace)) {
+          continue;
+        }
+        backends.push(
+          withoutUndefined({ service: name.value, serviceRange: name.range, namespace: namespace?.value, port: port.value, portRange: port.range }),
+        );
+      }
+    }
+    return backends;
   }
 
   // -- Named target ports ---------------------------------------------------
@@ -459,6 +718,17 @@ class KubernetesScan {
   }
 }
 
+/** Text of a scalar with surrounding spaces removed; undefined when empty or not a scalar. */
+function trimmedString(node: unknown): string | undefined {
+  const text = scalarString(node)?.trim();
+  return text === '' ? undefined : text;
+}
+
+/** `IANA_SVC_NAME` for container ports; Service port names follow the same pattern up to 63 characters. */
+function isPortName(name: string, maxLength: number): boolean {
+  return name.length <= maxLength && PORT_NAME.test(name) && HAS_LETTER.test(name);
+}
+
 function selects(selector: ReadonlyMap<string, string>, labels: ReadonlyMap<string, string>): boolean {
   for (const [key, value] of selector) {
     if (labels.get(key) !== value) {
@@ -471,12 +741,15 @@ function selects(selector: ReadonlyMap<string, string>, labels: ReadonlyMap<stri
 /**
  * Finds the ports in Kubernetes manifests: container and host ports of every pod template,
  * Service ports, target ports and node ports, and Ingress backends. Multi-document files and
- * Helm templates (with `{{ }}` blanked out) are read document by document.
+ * Helm templates (with `{{ }}` blanked out) are read document by document. The same walk
+ * gathers the wiring facts of workloads, Services, Ingresses and Gateway API routes, except in
+ * Helm templates, where the blanked parts could have said anything.
  */
 export const scanKubernetes: Scanner = (text) => {
   try {
-    const { references, problems } = new KubernetesScan(text).run();
-    return { format: 'kubernetes', references: references.map(withoutUndefined), problems };
+    const { references, problems, facts } = new KubernetesScan(text).run();
+    const result = { format: 'kubernetes' as const, references: references.map(withoutUndefined), problems };
+    return facts.length > 0 ? { ...result, wiring: { kubernetes: facts } } : result;
   } catch (error) {
     return {
       format: 'kubernetes',

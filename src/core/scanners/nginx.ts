@@ -12,6 +12,7 @@
  * named like `stream.d`/`streams-enabled`, which distributions include inside `stream`.
  */
 import type { Mutable, PortReference, Protocol, Scanner, ScanProblem, SourceRange } from '../types';
+import type { Dial } from '../wiring/facts';
 import { failureReason, MAX_PORT, NESTED_TOO_DEEPLY, problem } from './portSyntax';
 
 // ---------------------------------------------------------------------------------------------
@@ -398,6 +399,11 @@ const HTTP_PROXY_SCHEMES: Schemes = new Map([
 /** Blocks whose contents are data (maps, MIME types), never directives that open ports. */
 const DATA_BLOCKS: ReadonlySet<string> = new Set(['map', 'geo', 'types', 'split_clients', 'charset_map', 'match']);
 
+/** Variables that always hold a path starting with `/`, so a port written just before one is complete. */
+const URI_VARIABLE = /^\$(?:request_uri|uri|document_uri)(?![A-Za-z0-9_])/;
+/** A host written as an address (IPv4, or IPv6 taken out of its brackets), not a name to resolve. */
+const IP_LITERAL = /^[0-9.]+$|:/;
+
 const STREAM_INCLUDE_DIRECTORY = /(?:^|[\\/])streams?[a-z._-]*[\\/][^\\/]*$/i;
 const DIGITS = /^\d+$/;
 
@@ -502,18 +508,35 @@ interface Frame {
   readonly data: boolean;
 }
 
+/** How an upstream address becomes a dial in the wiring facts. */
+interface DialSource {
+  readonly via: Dial['via'];
+  readonly label: string;
+}
+
 class NginxScan implements DirectiveVisitor {
   readonly references: PortReference[] = [];
+  /** Upstream addresses with a host name, for the workspace graph. */
+  dials: Dial[] = [];
   private readonly upstreamNames = new Set<string>();
   private readonly frames: Frame[] = [{ block: undefined, context: undefined, dropped: false, data: false }];
   /** Upstream URLs, checked at the end: a name may refer to an `upstream` block further down. */
-  private readonly passes: { readonly url: NginxToken; readonly scope: Scope; readonly schemes: Schemes; readonly schemeRequired: boolean }[] = [];
+  private readonly passes: {
+    readonly url: NginxToken;
+    readonly scope: Scope;
+    readonly schemes: Schemes;
+    readonly schemeRequired: boolean;
+    /** The directive, for the dial's label. */
+    readonly label: string;
+  }[] = [];
   /** Set once blocks nest deeper than {@link MAX_NESTING}; what is inside them is not read. */
   private tooDeep = false;
 
   constructor(
     readonly problems: ScanProblem[],
     private readonly defaultScope: Scope,
+    /** The scanned text, for the dials' text as written. */
+    private readonly source: string,
   ) {}
 
   openBlock(block: OpenBlock): void {
@@ -565,8 +588,13 @@ class NginxScan implements DirectiveVisitor {
 
   /** Reads the upstream URLs once every `upstream` name in the file is known. */
   finish(): void {
-    for (const { url, scope, schemes, schemeRequired } of this.passes) {
-      this.passUrl(url, scope, schemes, schemeRequired);
+    for (const { url, scope, schemes, schemeRequired, label } of this.passes) {
+      this.passUrl(url, scope, schemes, schemeRequired, label);
+    }
+    if (this.dials.length > 0 && this.upstreamNames.size > 0) {
+      // nginx matches upstream names without regard to case; such a name is no host to dial.
+      const names = new Set([...this.upstreamNames].map((name) => name.toLowerCase()));
+      this.dials = this.dials.filter((dial) => !names.has(dial.host));
     }
     if (this.tooDeep) {
       this.problems.push(problem({ start: 0, end: 0 }, 'parse-error', `Could not read the configuration: ${NESTED_TOO_DEEPLY}`));
@@ -651,7 +679,7 @@ class NginxScan implements DirectiveVisitor {
       scope,
       implicitPort: scope === 'http' ? 80 : undefined,
       missingPortIsError: scope !== 'http',
-      ...(upstreamName ? { name: upstreamName } : {}),
+      ...(upstreamName ? { name: upstreamName, dial: { via: 'upstream', label: `upstream ${upstreamName}` } } : {}),
     });
   }
 
@@ -661,9 +689,9 @@ class NginxScan implements DirectiveVisitor {
       return;
     }
     if (scope === 'http') {
-      this.passes.push({ url, scope, schemes: HTTP_PROXY_SCHEMES, schemeRequired: true });
+      this.passes.push({ url, scope, schemes: HTTP_PROXY_SCHEMES, schemeRequired: true, label: 'proxy_pass' });
     } else if (scope === 'stream') {
-      this.passes.push({ url, scope, schemes: NO_SCHEMES, schemeRequired: false });
+      this.passes.push({ url, scope, schemes: NO_SCHEMES, schemeRequired: false, label: 'proxy_pass' });
     }
   }
 
@@ -671,12 +699,12 @@ class NginxScan implements DirectiveVisitor {
     const url = directive.args[0];
     const schemes = PASS_DIRECTIVES.get(directive.name.text);
     if (url && schemes) {
-      this.passes.push({ url, scope, schemes, schemeRequired: false });
+      this.passes.push({ url, scope, schemes, schemeRequired: false, label: directive.name.text });
     }
   }
 
   /** An upstream URL: optional scheme, then `host[:port]`, then (for HTTP) a URI that is not ours. */
-  private passUrl(url: NginxToken, scope: Scope, schemes: Schemes, schemeRequired: boolean): void {
+  private passUrl(url: NginxToken, scope: Scope, schemes: Schemes, schemeRequired: boolean, label: string): void {
     const { text } = url;
     const lower = text.toLowerCase();
     let hostStart = 0;
@@ -716,14 +744,21 @@ class NginxScan implements DirectiveVisitor {
     if (this.upstreamNames.has(authority)) {
       return;
     }
-    this.upstreamAddress(url, hostStart, hostEnd, { scope, implicitPort: schemePort, missingPortIsError: false });
+    // A variable right after the port could carry more digits, unless it always holds a path.
+    const portComplete = !cutByVariable || URI_VARIABLE.test(text.slice(hostEnd));
+    this.upstreamAddress(url, hostStart, hostEnd, {
+      scope,
+      implicitPort: schemePort,
+      missingPortIsError: false,
+      ...(portComplete ? { dial: { via: 'proxy_pass', label } } : {}),
+    });
   }
 
   private upstreamAddress(
     token: NginxToken,
     from: number,
     to: number,
-    options: { scope: Scope; implicitPort: number | undefined; missingPortIsError: boolean; name?: string },
+    options: { scope: Scope; implicitPort: number | undefined; missingPortIsError: boolean; name?: string; dial?: DialSource },
   ): void {
     const text = token.text.slice(from, to);
     const range = nginxTokenSpan(token, from, to);
@@ -752,6 +787,7 @@ class NginxScan implements DirectiveVisitor {
         reference.endPort = options.implicitPort;
         reference.flags = ['implicit-port'];
         this.references.push(reference);
+        this.addDial(token, from, to, value.host, options.implicitPort, undefined, options.dial);
       } else if (options.missingPortIsError) {
         this.problems.push(problem(range, 'missing-port', `no port in upstream "${text}": ${options.scope} upstream servers need host:port`));
       }
@@ -767,6 +803,26 @@ class NginxScan implements DirectiveVisitor {
     reference.port = ports.port;
     reference.endPort = ports.endPort;
     this.references.push(reference);
+    this.addDial(token, from, to, value.host, ports.port, reference.portRange, options.dial);
+  }
+
+  /**
+   * A dial to a host name, from an upstream address already split and checked. The address runs from
+   * the start of the value (the scheme included) to the end of the port; `from` is where the host starts.
+   */
+  private addDial(token: NginxToken, from: number, to: number, host: string, port: number, portRange: SourceRange | undefined, source: DialSource | undefined): void {
+    if (!source || host === '' || token.text[from] === '[' || IP_LITERAL.test(host)) {
+      return;
+    }
+    const range = nginxTokenSpan(token, 0, to);
+    const dial = { via: source.via, host: host.toLowerCase(), hostRange: nginxTokenSpan(token, from, from + host.length), port } as Mutable<Dial>;
+    if (portRange) {
+      dial.portRange = portRange;
+    }
+    dial.range = range;
+    dial.text = this.source.slice(range.start, range.end);
+    dial.label = source.label;
+    this.dials.push(dial);
   }
 }
 
@@ -818,7 +874,7 @@ export const scanNginx: Scanner = (text, options) => {
   const problems: ScanProblem[] = [];
   const defaultScope: Scope = options?.fileName && STREAM_INCLUDE_DIRECTORY.test(options.fileName) ? 'stream' : 'http';
   const scanProblems: ScanProblem[] = [];
-  const scan = new NginxScan(scanProblems, defaultScope);
+  const scan = new NginxScan(scanProblems, defaultScope, text);
   try {
     const lexer = new NginxLexer(text);
     const parseProblems: ScanProblem[] = [];
@@ -837,5 +893,11 @@ export const scanNginx: Scanner = (text, options) => {
     problems.push(problem({ start: 0, end: 0 }, 'parse-error', `Could not read the configuration: ${failureReason(error)}`));
   }
   problems.sort((a, b) => a.range.start - b.range.start);
-  return { format: 'nginx', references: scan.references.sort((a, b) => a.range.start - b.range.start), problems };
+  const references = scan.references.sort((a, b) => a.range.start - b.range.start);
+  if (scan.dials.length === 0) {
+    return { format: 'nginx', references, problems };
+  }
+  // Dials of `*_pass` directives are read at the end; hand them out in the order they are written.
+  const dials = scan.dials.sort((a, b) => a.range.start - b.range.start);
+  return { format: 'nginx', references, problems, wiring: { nginx: { dials } } };
 };

@@ -4,6 +4,7 @@
  * only the tuples are read.
  */
 import type { FirewallAction, PortReference, Protocol, ScanProblem, Scanner, SourceRange } from '../types';
+import type { FirewallBlock, HostFirewallFacts } from '../wiring/facts';
 import { ETC_SERVICES, UFW_APP_PROFILES, findUfwProfile } from './namedServices';
 import type { NamedPort } from './namedServices';
 import { parsePort, problem } from './portSyntax';
@@ -263,8 +264,60 @@ const FULL_FORM_KEYS: ReadonlySet<string> = new Set(['proto', 'from', 'to', 'por
 const PROFILE_NAME = /^[A-Za-z][A-Za-z0-9 _.+-]*$/;
 
 interface Output {
+  /** The scanned text, for the rules as written. */
+  readonly source: string;
   readonly references: PortReference[];
   readonly problems: ScanProblem[];
+  /** Ports denied to incoming traffic, for the workspace graph. */
+  readonly blocks: FirewallBlock[];
+  /** The last `ufw default` for incoming traffic, when it denies or rejects. */
+  defaultDeny?: HostFirewallFacts['defaultDeny'];
+}
+
+/** `ufw --dry-run …` only prints what it would do. */
+function isDryRun(args: readonly ShellWord[]): boolean {
+  for (let i = 0; i < args.length && GLOBAL_FLAGS.has(args[i].text); i++) {
+    if (args[i].text === '--dry-run') {
+      return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Blocks from the references one rule added (from index `from` on): each port it denies or rejects to
+ * incoming traffic from anywhere. A rule limited to some sources, a route rule or a source port blocks
+ * no port as a whole.
+ */
+function collectBlocks(output: Output, from: number, text: string): void {
+  const { references } = output;
+  for (let k = from; k < references.length; k++) {
+    const { firewall, port, endPort, protocol, range, flags } = references[k];
+    if (
+      !firewall ||
+      (firewall.target !== 'deny' && firewall.target !== 'reject') ||
+      firewall.chain !== 'in' ||
+      firewall.sourcePort ||
+      firewall.source !== null ||
+      port === null ||
+      endPort === null ||
+      flags?.includes('route')
+    ) {
+      continue;
+    }
+    output.blocks.push({ port, endPort, protocol, range, text });
+  }
+}
+
+/** `ufw default allow|deny|reject [incoming|outgoing|routed]`; without a direction it sets incoming. */
+function scanDefaultCommand(args: readonly ShellWord[], commandSpan: SourceRange, output: Output): void {
+  const policy = args[0]?.text.toLowerCase();
+  const direction = args.length > 1 ? args[1].text.toLowerCase() : 'incoming';
+  if ((policy !== 'allow' && policy !== 'deny' && policy !== 'reject') || (direction !== 'incoming' && direction !== 'input')) {
+    return;
+  }
+  // A later default replaces an earlier one.
+  output.defaultDeny = policy === 'allow' ? undefined : { range: commandSpan, text: output.source.slice(commandSpan.start, commandSpan.end) };
 }
 
 /** Reads one `ufw ...` command the way ufw's parser does; commands other than rules are ignored. */
@@ -272,6 +325,12 @@ function scanUfwCommand(args: readonly ShellWord[], commandSpan: SourceRange, ou
   let i = 0;
   while (i < args.length && GLOBAL_FLAGS.has(args[i].text)) {
     i++;
+  }
+  if (args[i]?.text.toLowerCase() === 'default') {
+    if (!isDryRun(args)) {
+      scanDefaultCommand(args.slice(i + 1), commandSpan, output);
+    }
+    return;
   }
   const flags: string[] = [];
   if (args[i]?.text === 'route') {
@@ -572,7 +631,9 @@ function scanTuples(text: string, output: Output): void {
     }
     const line = text.slice(lineStart, lineEnd).replace(TRAILING_CR, '');
     if (line.startsWith(TUPLE_MARKER)) {
+      const before = output.references.length;
       scanTuple(line, lineStart, output);
+      collectBlocks(output, before, line);
     }
     lineStart = lineEnd + 1;
   }
@@ -596,7 +657,7 @@ export function looksLikeUfw(text: string): boolean {
 }
 
 export const scanUfw: Scanner = (text) => {
-  const output: Output = { references: [], problems: [] };
+  const output: Output = { source: text, references: [], problems: [], blocks: [] };
   try {
     scanTuples(text, output);
     for (const { words } of splitShellCommands(text)) {
@@ -604,11 +665,21 @@ export const scanUfw: Scanner = (text) => {
       if (args) {
         // From the `ufw` word itself (not a `sudo` before it) to the end of the command.
         const commandWord = words[words.length - args.length - 1];
-        scanUfwCommand(args, { start: commandWord.start, end: words[words.length - 1].end }, output);
+        const commandSpan = { start: commandWord.start, end: words[words.length - 1].end };
+        const before = output.references.length;
+        scanUfwCommand(args, commandSpan, output);
+        if (output.references.length > before && !isDryRun(args)) {
+          collectBlocks(output, before, text.slice(commandSpan.start, commandSpan.end));
+        }
       }
     }
   } catch (error) {
     output.problems.push(problem({ start: 0, end: text.length }, 'parse-error', `Could not read these ufw rules: ${error instanceof Error ? error.message : String(error)}`));
   }
-  return { format: 'ufw', references: inDocumentOrder(output.references), problems: inDocumentOrder(output.problems) };
+  const result = { format: 'ufw' as const, references: inDocumentOrder(output.references), problems: inDocumentOrder(output.problems) };
+  if (output.blocks.length === 0 && !output.defaultDeny) {
+    return result;
+  }
+  const firewall: HostFirewallFacts = { tool: 'ufw', blocks: inDocumentOrder(output.blocks), ...(output.defaultDeny ? { defaultDeny: output.defaultDeny } : {}) };
+  return { ...result, wiring: { firewall: [firewall] } };
 };
