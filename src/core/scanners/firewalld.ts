@@ -604,8 +604,6 @@ interface PendingCommand {
   readonly policy?: string;
   readonly service?: string;
   readonly options: readonly CommandOption[];
-  /** From the command word to the end of the command. */
-  readonly range: SourceRange;
 }
 
 function scanCommands(text: string, output: Output): void {
@@ -653,7 +651,7 @@ function scanCommands(text: string, output: Output): void {
         zonesWithInterfaces.add(zoneKey);
       }
     }
-    pending.push({ ...(zone !== undefined ? { zone } : {}), ...(policy !== undefined ? { policy } : {}), ...(service !== undefined ? { service } : {}), options, range });
+    pending.push({ ...(zone !== undefined ? { zone } : {}), ...(policy !== undefined ? { policy } : {}), ...(service !== undefined ? { service } : {}), options });
   }
   for (const [key, opening] of zoneOpenings) {
     if (!acceptingZones.has(key) && (output.defaultDeny === undefined || opening.range.start < output.defaultDeny.range.start)) {

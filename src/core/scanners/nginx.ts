@@ -592,9 +592,10 @@ class NginxScan implements DirectiveVisitor {
       this.passUrl(url, scope, schemes, schemeRequired, label);
     }
     if (this.dials.length > 0 && this.upstreamNames.size > 0) {
-      // nginx matches upstream names without regard to case; such a name is no host to dial.
+      // A `*_pass` address names an upstream block (matched without regard to case) before any host;
+      // an upstream's own `server` entries are always resolved as hosts (`upstream web { server web:8000; }`).
       const names = new Set([...this.upstreamNames].map((name) => name.toLowerCase()));
-      this.dials = this.dials.filter((dial) => !names.has(dial.host));
+      this.dials = this.dials.filter((dial) => dial.via !== 'proxy_pass' || !names.has(dial.host));
     }
     if (this.tooDeep) {
       this.problems.push(problem({ start: 0, end: 0 }, 'parse-error', `Could not read the configuration: ${NESTED_TOO_DEEPLY}`));
