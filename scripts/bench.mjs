@@ -839,12 +839,164 @@ async function measureSize() {
 
 // ---------------------------------------------------------------------------------------------
 
+// ---------------------------------------------------------------------------------------------
+// The workspace port graph
+
+const GRAPH_PROJECTS = 50;
+const GRAPH_SERVICES_PER_PROJECT = 10;
+const GRAPH_NAMESPACES = 5;
+const GRAPH_KUBERNETES_FILES = 100;
+/** Deployment, Service and Ingress triples per manifest file: 100 files of 20 objects make 2,000. */
+const GRAPH_OBJECTS_PER_FILE = 20;
+
+/**
+ * A workspace of `scale` × (50 Compose projects of 10 services, each with a Dockerfile per
+ * built service and an nginx config, plus 2,000 Kubernetes objects in 5 namespaces), with
+ * wires good and broken of every kind.
+ */
+export function generateWiringWorkspace(scale, random) {
+  const files = [];
+  for (let project = 0; project < GRAPH_PROJECTS * scale; project++) {
+    const directory = `/bench/project-${project}`;
+    const lines = ['services:'];
+    const upstreams = [];
+    for (let i = 0; i < GRAPH_SERVICES_PER_PROJECT; i++) {
+      const name = `svc-${i}`;
+      const port = 3000 + random.int(0, 50);
+      lines.push(`  ${name}:`);
+      if (i % 3 === 0) {
+        lines.push(`    image: ${random.pick(['redis:7', 'postgres:16', 'nginx:1.27', 'rabbitmq:3', 'ghcr.io/example/app:1'])}`);
+      } else {
+        lines.push(`    build: ./${name}`);
+        files.push({ fileName: `${directory}/${name}/Dockerfile`, text: `FROM node:20-alpine\nWORKDIR /app\nCOPY . .\nEXPOSE ${port}\nCMD ["node", "server.js"]\n` });
+      }
+      lines.push('    ports:', `      - "127.0.0.1:${10000 + project * 20 + i}:${random.chance(0.8) ? port : port + 1}"`);
+      lines.push('    environment:', `      NEXT_URL: http://svc-${(i + 1) % GRAPH_SERVICES_PER_PROJECT}:${3000 + random.int(0, 50)}/`);
+      upstreams.push(`    location /${name}/ { proxy_pass http://${name}:${port}; }`);
+    }
+    files.push({ fileName: `${directory}/compose.yaml`, text: `${lines.join('\n')}\n` });
+    files.push({ fileName: `${directory}/nginx/nginx.conf`, text: `events {}\nhttp {\n  server {\n    listen 80;\n${upstreams.join('\n')}\n  }\n}\n` });
+  }
+  for (let file = 0; file < GRAPH_KUBERNETES_FILES * scale; file++) {
+    const namespace = `team-${file % GRAPH_NAMESPACES}`;
+    const documents = [];
+    for (let i = 0; i < GRAPH_OBJECTS_PER_FILE / 2; i++) {
+      const name = `app-${file}-${i}`;
+      const port = 8000 + random.int(0, 100);
+      documents.push(
+        [
+          'apiVersion: apps/v1',
+          'kind: Deployment',
+          `metadata:\n  name: ${name}\n  namespace: ${namespace}`,
+          'spec:',
+          `  selector:\n    matchLabels:\n      app: ${name}`,
+          '  template:',
+          `    metadata:\n      labels:\n        app: ${name}\n        tier: web`,
+          '    spec:',
+          '      containers:',
+          `        - name: ${name}`,
+          '          image: ghcr.io/example/app:1',
+          `          ports:\n            - name: http\n              containerPort: ${port}`,
+          `          readinessProbe:\n            httpGet:\n              port: ${random.chance(0.9) ? 'http' : port + 1}`,
+        ].join('\n'),
+        [
+          'apiVersion: v1',
+          'kind: Service',
+          `metadata:\n  name: ${name}\n  namespace: ${namespace}`,
+          'spec:',
+          `  selector:\n    app: ${name}`,
+          `  ports:\n    - port: 80\n      targetPort: ${random.chance(0.9) ? port : port + 1}`,
+        ].join('\n'),
+      );
+    }
+    files.push({ fileName: `/bench/k8s/${namespace}/file-${file}.yaml`, text: `${documents.join('\n---\n')}\n` });
+  }
+  return files;
+}
+
+async function measureGraph() {
+  progress('Workspace graph');
+  const { analyzeFile } = fromOut('core/analysis.js');
+  const { WorkspaceModel } = fromOut('core/wiring/graph.js');
+  const analyse = (files) => files.map(({ fileName, text }) => ({ fileName, text, analysis: analyzeFile(fileName, text) }));
+  const build = (analysed) => {
+    const model = new WorkspaceModel();
+    for (const { fileName, text, analysis } of analysed) {
+      model.setFile(fileName, text, analysis);
+    }
+    let findings = 0;
+    for (const fileName of model.filesWithFindings()) {
+      findings += model.diagnosticsFor(fileName).length;
+    }
+    return { model, findings };
+  };
+  // The floor: one pass over every file's facts into a map keyed by name, which any linking
+  // that looks names up must at least make.
+  const floor = (analysed) => {
+    const byName = new Map();
+    for (const { analysis } of analysed) {
+      for (const service of analysis.wiring?.composeServices ?? []) {
+        byName.set(service.name, service);
+      }
+      for (const object of analysis.wiring?.kubernetes ?? []) {
+        byName.set(`${object.namespace}/${object.kind}/${object.name}`, object);
+      }
+      for (const dial of analysis.wiring?.nginx?.dials ?? []) {
+        byName.set(dial.host, dial);
+      }
+      for (const reference of analysis.references) {
+        byName.set(reference.scope, reference);
+      }
+    }
+    return byName.size;
+  };
+  const analysed = analyse(generateWiringWorkspace(1, seededRandom(SEED)));
+  const { model, findings } = build(analysed);
+  const services = analysed.reduce((sum, { analysis }) => sum + (analysis.wiring?.composeServices?.length ?? 0), 0);
+  const objects = analysed.reduce((sum, { analysis }) => sum + (analysis.wiring?.kubernetes?.length ?? 0), 0);
+  const times = sideBySide(() => build(analysed).findings, () => floor(analysed), { warmup: 2, runs: 9 });
+  progress(`  ${analysed.length} files, ${services} Compose services, ${objects} Kubernetes objects, ${findings} findings: build ${times.subject.toFixed(1)} ms, floor ${times.floor.toFixed(2)} ms`);
+  record('Graph: build / floor', times.subject / times.floor, '×', { op: '<=', value: 60 });
+  record('Graph: build time', times.subject, 'ms');
+
+  // Re-linking: one file changes and its findings are read again; the other groups stay linked.
+  const relink = (entry) => () => {
+    model.setFile(entry.fileName, entry.text, entry.analysis);
+    return model.diagnosticsFor(entry.fileName).length + model.filesWithFindings().length;
+  };
+  const composeEntry = analysed.find(({ fileName }) => fileName.endsWith('/compose.yaml'));
+  const dockerfileEntry = analysed.find(({ fileName }) => fileName.endsWith('/Dockerfile'));
+  const kubernetesEntry = analysed.find(({ fileName }) => fileName.endsWith('.yaml') && fileName.includes('/k8s/'));
+  for (const [label, entry] of [['a Compose file', composeEntry], ['a Dockerfile', dockerfileEntry], ['a Kubernetes manifest', kubernetesEntry]]) {
+    const time = medianTime(relink(entry), { warmup: 5, runs: 31 });
+    progress(`  re-link after ${label} changes: ${time.toFixed(2)} ms`);
+    record(`Graph: re-link after ${label} changes`, time, 'ms', { op: '<', value: 10 });
+  }
+
+  const growthTimes = [];
+  for (const factor of GROWTH_FACTORS) {
+    const sized = factor === 1 ? analysed : analyse(generateWiringWorkspace(factor, seededRandom(SEED)));
+    const batch = GROWTH_FACTORS[GROWTH_FACTORS.length - 1] / factor;
+    const time = medianTime(() => {
+      let found = 0;
+      for (let run = 0; run < batch; run++) {
+        found += build(sized).findings;
+      }
+      return found;
+    }, { warmup: 1, runs: 5 });
+    growthTimes.push(time / batch);
+  }
+  progress(`  growth: ${growthTimes.map((time, index) => `${GROWTH_FACTORS[index]}× ${time.toFixed(0)} ms`).join(', ')}`);
+  record('Graph: 8× size / 1× size', growthTimes[3] / growthTimes[0], '×', { op: '<=', value: GROWTH_LIMIT });
+}
+
 async function main() {
   const started = performance.now();
   const only = process.argv.find((argument) => argument.startsWith('--only='))?.slice('--only='.length).split(',');
   const sections = [
     ['scanners', measureScanners],
     ['hover', measureHover],
+    ['graph', measureGraph],
     ['dataset', measureDataset],
     ['workspace', measureWorkspaceScan],
     ['activation', measureActivation],

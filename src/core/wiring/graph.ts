@@ -612,12 +612,18 @@ export class WorkspaceModel {
     return { fileName, range };
   }
 
-  /** `web/Dockerfile:7`: where a piece of evidence is written, relative to the file a message is on. */
+  /**
+   * `web/Dockerfile:7`: where a piece of evidence is written, from the directory the two files
+   * share, so a message on `proxy/nginx.conf` names `backend/Dockerfile` as a user would.
+   */
   private where(fileName: string, range: SourceRange, from: string): string {
     const lines = this.lineIndexOf(fileName);
     const line = lines ? lines.positionAt(range.start).line + 1 : 0;
-    const directory = directoryOf(from);
-    const shown = isInside(fileName, directory) ? fileName.slice(directory === '/' ? 1 : directory.length + 1) : fileName;
+    let shared = directoryOf(from);
+    while (!isInside(fileName, shared) && directoryOf(shared) !== shared) {
+      shared = directoryOf(shared);
+    }
+    const shown = isInside(fileName, shared) && shared !== '.' ? fileName.slice(shared === '/' ? 1 : shared.length + 1) : fileName;
     return `${shown}:${line}`;
   }
 
