@@ -321,7 +321,8 @@ class ComposeScan {
   /** A non-empty string value with every variable resolved, read quietly and once per node. */
   private stringValue(node: unknown): ComposeValue | undefined {
     const resolved = this.aliases.resolve(node);
-    if (!resolved) {
+    const written = nodeRange(resolved);
+    if (!resolved || written.end - written.start > MAX_WIRING_VALUE_LENGTH) {
       return undefined;
     }
     if (!this.quietValues.has(resolved)) {
@@ -407,7 +408,7 @@ class ComposeScan {
     if (entry) {
       return entry;
     }
-    const written = scalarText(item, this.text)?.value;
+    const written = isScalar(item) ? item.value : undefined;
     const equals = typeof written === 'string' ? written.indexOf('=') : -1;
     const key = typeof written === 'string' ? (equals === -1 ? written : written.slice(0, equals)) : '';
     // A key made of variables cannot be known for certain; Compose keys never need one.
@@ -672,6 +673,12 @@ class ComposeScan {
     };
   }
 }
+
+/**
+ * Longest value the wiring facts read, as written. Addresses, image names and paths are far
+ * shorter; a longer value is left out rather than interpolated character by character.
+ */
+const MAX_WIRING_VALUE_LENGTH = 8192;
 
 /** What one list-form `environment:` item contributes, remembered per node. */
 interface EnvironmentItem {
