@@ -1,14 +1,17 @@
-/** Reads the selected files and analyses each one with the same core the editor uses. */
+/**
+ * Reads the selected files and analyses each one with the same core the editor uses, then links
+ * them in one workspace model, which adds the findings that span files.
+ */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyzeFile } from '../core/analysis';
-import type { AnalysisOptions, FileAnalysis, PortDiagnostic } from '../core/analysis';
-import { defaultComposeProject, isComposeProjectFileName, projectConflictDiagnostics, withProjectDiagnostics } from '../core/composeProject';
-import type { ProjectMember } from '../core/composeProject';
+import type { AnalysisOptions, FileAnalysis } from '../core/analysis';
+import { isComposeProjectFileName, withProjectDiagnostics } from '../core/composeProject';
 import { KnowledgeBase } from '../core/ports/knowledgeBase';
 import { detectFormats } from '../core/scanners/index';
 import { LineIndex } from '../core/text';
 import type { FileFormat } from '../core/types';
+import { WorkspaceModel } from '../core/wiring/graph';
 import type { FileSelection } from './args';
 import type { CliConfig } from './config';
 import { discoverFiles, isPlainFile, readCandidate } from './discover';
@@ -30,6 +33,13 @@ export interface AnalysisRun {
   readonly skipped: readonly SkippedFile[];
   /** Command-line paths that could not be read: the exit code is 2. */
   readonly unreadable: readonly SkippedFile[];
+  /**
+   * Every analysed file linked across files, with the context files it asked for; related
+   * locations in other files get their positions from it.
+   */
+  readonly model: WorkspaceModel;
+  /** The working directory paths are shown relative to. */
+  readonly cwd: string;
 }
 
 const COMPOSE_ENV_FILE = '.env';
@@ -110,72 +120,108 @@ export function analyseSelection(selection: FileSelection, cwd: string, cliConfi
     }
   }
   skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { files: addComposeProjectConflicts(files, baseOptions, selection.maxFileSize, readEnv), skipped, unreadable: discovery.unreadable };
+
+  const model = new WorkspaceModel({ knowledge: baseOptions.knowledgeBase, ruleSeverities: rules });
+  for (const file of files) {
+    model.setFile(toSlashes(file.absolute), file.text, file.analysis);
+  }
+  readContextFiles(model, files, { maxFileSize: selection.maxFileSize, baseOptions, readEnv, formatOverride });
+  const checked = files.map((file) => {
+    const workspace = model.diagnosticsFor(toSlashes(file.absolute));
+    return workspace.length > 0 ? { ...file, analysis: withProjectDiagnostics(file.analysis, workspace) } : file;
+  });
+  return { files: checked, skipped, unreadable: discovery.unreadable, model, cwd };
+}
+
+interface ContextOptions {
+  readonly maxFileSize: number;
+  readonly baseOptions: AnalysisOptions;
+  readonly readEnv: (directory: string) => Record<string, string> | undefined;
+  readonly formatOverride: (absolute: string) => FileFormat | undefined;
+}
+
+/** Rounds of context reads: a Compose override file read as context can want the Dockerfile it builds. */
+const MAX_CONTEXT_ROUNDS = 8;
+
+/**
+ * Gives the model the files it asks for beyond the selected ones: the Dockerfiles services
+ * build and the other file of a Compose project. `docker compose` reads them whether or not
+ * they were selected (or excluded), so the model reads them too; they are context only and
+ * never reported themselves.
+ */
+function readContextFiles(model: WorkspaceModel, selected: readonly AnalysedFile[], options: ContextOptions): void {
+  const known = knownDirectories(selected);
+  const tried = new Set<string>();
+  for (let round = 0; round < MAX_CONTEXT_ROUNDS; round++) {
+    const wanted = model.wantedFiles().filter((fileName) => !tried.has(fileName));
+    if (wanted.length === 0) {
+      return;
+    }
+    for (const fileName of wanted) {
+      tried.add(fileName);
+      const context = readContextFile(fileName, known, options);
+      if (context) {
+        model.setFile(fileName, context.text, context.analysis);
+      } else {
+        model.markAbsent(fileName);
+      }
+    }
+  }
+}
+
+/** Every directory that holds a selected file, and the directories above them. */
+function knownDirectories(selected: readonly AnalysedFile[]): Set<string> {
+  const known = new Set<string>();
+  for (const file of selected) {
+    for (let directory = path.dirname(file.absolute); !known.has(directory); directory = path.dirname(directory)) {
+      known.add(directory);
+      if (path.dirname(directory) === directory) {
+        break;
+      }
+    }
+  }
+  return known;
 }
 
 /**
- * Adds conflicts between a Compose base file and its override file. A project file that was not
- * selected (or was excluded) is still read, because `docker compose` merges it all the same;
- * only the selected files get diagnostics.
+ * Whether a file can be reached from the selected tree without following a symbolic link: the
+ * file itself and each directory between it and the nearest directory known from the selection.
+ * As in the walk, a link cannot pull content from elsewhere into a report.
  */
-function addComposeProjectConflicts(
-  files: AnalysedFile[],
-  baseOptions: AnalysisOptions,
-  maxFileSize: number,
-  readEnv: (directory: string) => Record<string, string> | undefined,
-): AnalysedFile[] {
-  const byAbsolute = new Map(files.map((file) => [file.absolute, file]));
-  const projectExtras = new Map<string, PortDiagnostic[]>();
-  const checkedDirectories = new Set<string>();
-  for (const file of files) {
-    const directory = path.dirname(file.absolute);
-    if (file.analysis.format !== 'compose' || !isComposeProjectFileName(file.absolute) || checkedDirectories.has(directory)) {
-      continue;
-    }
-    checkedDirectories.add(directory);
-    let names: string[];
+function isReachableWithoutLinks(absolute: string, known: ReadonlySet<string>): boolean {
+  if (!isPlainFile(absolute)) {
+    return false;
+  }
+  for (let directory = path.dirname(absolute); !known.has(directory); directory = path.dirname(directory)) {
     try {
-      names = fs.readdirSync(directory);
-    } catch {
-      continue;
-    }
-    const members: ProjectMember[] = [];
-    for (const name of defaultComposeProject(names)) {
-      const absolute = path.join(directory, name);
-      const member = byAbsolute.get(absolute) ?? readProjectSibling(absolute, maxFileSize, baseOptions, readEnv);
-      if (member) {
-        members.push({ fileName: toSlashes(absolute), text: member.text, analysis: member.analysis });
+      if (fs.lstatSync(directory).isSymbolicLink()) {
+        return false;
       }
+    } catch {
+      return false;
     }
-    for (const [fileName, diagnostics] of projectConflictDiagnostics(members, baseOptions.ruleSeverities)) {
-      projectExtras.set(fileName, diagnostics);
+    if (path.dirname(directory) === directory) {
+      break;
     }
   }
-  if (projectExtras.size === 0) {
-    return files;
-  }
-  return files.map((file) => {
-    const extra = projectExtras.get(toSlashes(file.absolute));
-    return extra ? { ...file, analysis: withProjectDiagnostics(file.analysis, extra) } : file;
-  });
+  return true;
 }
 
-function readProjectSibling(
-  absolute: string,
-  maxFileSize: number,
-  baseOptions: AnalysisOptions,
-  readEnv: (directory: string) => Record<string, string> | undefined,
-): { text: string; analysis: FileAnalysis } | undefined {
-  if (!isPlainFile(absolute)) {
+function readContextFile(fileName: string, known: ReadonlySet<string>, options: ContextOptions): { text: string; analysis: FileAnalysis } | undefined {
+  const absolute = path.resolve(fileName);
+  if (!isReachableWithoutLinks(absolute, known)) {
     return undefined;
   }
-  const outcome = readCandidate({ path: absolute, absolute, explicit: false, needsShebang: false }, maxFileSize);
+  const outcome = readCandidate({ path: absolute, absolute, explicit: false, needsShebang: false }, options.maxFileSize);
   if (outcome.kind !== 'text') {
     return undefined;
   }
-  const fileName = toSlashes(absolute);
-  const env = readEnv(path.dirname(absolute));
-  const analysis = analyzeFile(fileName, outcome.text, { ...baseOptions, fileName, formats: ['compose'], ...(env ? { env } : {}) });
+  const override = options.formatOverride(absolute);
+  const detected = override ? [override] : detectFormats(fileName, outcome.text);
+  // The model asks only for Compose project files and Dockerfiles; a Dockerfile may have any name (`build.dockerfile:`).
+  const formats: FileFormat[] = detected.length > 0 ? detected : isComposeProjectFileName(fileName) ? ['compose'] : ['dockerfile'];
+  const env = formats.includes('compose') ? options.readEnv(path.dirname(absolute)) : undefined;
+  const analysis = analyzeFile(fileName, outcome.text, { ...options.baseOptions, fileName, formats, ...(env ? { env } : {}) });
   return analysis ? { text: outcome.text, analysis } : undefined;
 }
 

@@ -6,7 +6,8 @@ import type { FileFormat } from '../core/types';
 export type CheckOutputFormat = 'text' | 'json' | 'sarif';
 export type FailOn = DiagnosticSeverity | 'none';
 export type LookupProtocol = 'tcp' | 'udp' | 'sctp' | 'dccp';
-export type HelpTopic = 'check' | 'scan' | 'lookup';
+export type GraphOutputFormat = 'json' | 'dot' | 'mermaid';
+export type HelpTopic = 'check' | 'scan' | 'graph' | 'lookup';
 
 /** `--format-of <glob>=<format>`. */
 export interface FormatOverride {
@@ -28,6 +29,7 @@ export type Command =
   | { readonly kind: 'version' }
   | { readonly kind: 'check'; readonly selection: FileSelection; readonly format: CheckOutputFormat; readonly failOn: FailOn }
   | { readonly kind: 'scan'; readonly selection: FileSelection; readonly json: boolean }
+  | { readonly kind: 'graph'; readonly selection: FileSelection; readonly format: GraphOutputFormat }
   | { readonly kind: 'lookup'; readonly query: string; readonly protocol?: LookupProtocol; readonly json: boolean; readonly configPath?: string };
 
 /** A mistake in how the command was called; reported as one line on stderr with exit code 2. */
@@ -38,6 +40,7 @@ export class UsageError extends Error {
 export const DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
 
 const CHECK_FORMATS: readonly CheckOutputFormat[] = ['text', 'json', 'sarif'];
+const GRAPH_FORMATS: readonly GraphOutputFormat[] = ['json', 'dot', 'mermaid'];
 const FAIL_ON_LEVELS: readonly FailOn[] = ['error', 'warning', 'info', 'none'];
 const LOOKUP_PROTOCOLS: readonly LookupProtocol[] = ['tcp', 'udp', 'sctp', 'dccp'];
 const SIZE = /^(\d+)(b|k|kb|m|mb|g|gb)?$/i;
@@ -58,6 +61,7 @@ const SELECTION_OPTIONS: Readonly<Record<string, OptionSpec>> = {
 const COMMAND_OPTIONS: Readonly<Record<HelpTopic, Readonly<Record<string, OptionSpec>>>> = {
   check: { ...SELECTION_OPTIONS, format: { value: true }, 'fail-on': { value: true } },
   scan: { ...SELECTION_OPTIONS, json: { value: false } },
+  graph: { ...SELECTION_OPTIONS, format: { value: true } },
   lookup: { protocol: { value: true }, json: { value: false }, config: { value: true } },
 };
 
@@ -269,6 +273,8 @@ export function parseArguments(argv: readonly string[]): Command {
       };
     case 'scan':
       return { kind: 'scan', selection: parseSelection(raw), json: raw.flags.has('json') };
+    case 'graph':
+      return { kind: 'graph', selection: parseSelection(raw), format: oneOf(raw, 'format', GRAPH_FORMATS, 'json') };
     case 'lookup':
       return parseLookup(raw);
   }
@@ -291,6 +297,8 @@ and firewall rules, and reports the risky and broken ones.
 Commands:
   check [paths...]      Report diagnostics; the exit code tells CI whether to fail.
   scan [paths...]       List every port reference found.
+  graph [paths...]      Print the port graph: who listens, who dials whom, which
+                        wires are broken (JSON, Graphviz dot or Mermaid).
   lookup <port|name>    Show what Port Lens knows about a port or service.
 
 Options:
@@ -326,6 +334,23 @@ ${SELECTION_HELP}
   -h, --help               Show this help.
 
 Exit codes: 0 success, 2 usage error or unreadable path.
+`,
+  graph: `Usage: port-lens graph [paths...] [options]
+
+Prints the port graph of the supported files under each path (default "."): the
+Compose services and Kubernetes workloads and Services that listen, grouped by
+Compose project and namespace, and the wires between them (port mappings, proxy
+and environment dials, healthchecks, probes, Service targets, Ingress backends,
+firewall bypasses), each marked wired, broken or unknown.
+
+Options:
+  --format <json|dot|mermaid>  Output format (default json). dot is a Graphviz
+                           digraph; mermaid is a flowchart. Broken wires are red
+                           (dot) or dotted and marked ✗ (mermaid).
+${SELECTION_HELP}
+  -h, --help               Show this help.
+
+Exit codes: 0 success (broken wires included), 2 usage error or unreadable path.
 `,
   lookup: `Usage: port-lens lookup <port|name> [options]
 

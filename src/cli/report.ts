@@ -2,12 +2,15 @@
  * The plain data the command line prints: 1-based lines and columns (UTF-16 code units, end
  * column exclusive), as in compilers and SARIF. Every output format is built from these.
  */
-import type { DiagnosticSeverity, PortDiagnostic } from '../core/analysis';
+import * as path from 'node:path';
+import type { DiagnosticSeverity, PortDiagnostic, RelatedLocation } from '../core/analysis';
 import type { LineIndex } from '../core/text';
 import type { FileFormat, PortReference, ScanProblem, SourceRange } from '../core/types';
+import { slashed } from '../core/wiring/paths';
 import type { FailOn } from './args';
 import type { AnalysedFile, AnalysisRun } from './analyze';
 import type { SkippedFile } from './discover';
+import { displayPath, toSlashes } from './paths';
 
 export interface Span {
   readonly line: number;
@@ -16,10 +19,19 @@ export interface Span {
   readonly endColumn: number;
 }
 
+/** Another place a finding is about: the other side of a conflict, where a dialled service listens. */
+export interface RelatedRecord extends Span {
+  readonly message: string;
+  /** Shown like the checked files' paths; may be a file that was read only as context. */
+  readonly path: string;
+}
+
 export interface DiagnosticRecord extends Span {
   readonly rule: string;
   readonly severity: DiagnosticSeverity;
   readonly message: string;
+  /** Present when the finding points at other places, in this file or another. */
+  readonly related?: readonly RelatedRecord[];
 }
 
 export interface CheckedFileRecord {
@@ -61,8 +73,35 @@ export function isAtOrAbove(severity: DiagnosticSeverity, failOn: FailOn): boole
   return SEVERITY_RANK[severity] >= FAIL_ON_RANK[failOn];
 }
 
-function diagnosticRecord(lines: LineIndex, diagnostic: PortDiagnostic): DiagnosticRecord {
-  return { rule: diagnostic.rule, severity: diagnostic.severity, message: diagnostic.message, ...spanOf(lines, diagnostic.range) };
+/**
+ * The related locations of a diagnostic with positions: one in the same file is measured with
+ * that file's lines, one in another file with the lines of the text the model read there. A
+ * location in a file the model does not hold is left out rather than guessed.
+ */
+function relatedRecords(run: AnalysisRun, file: AnalysedFile, related: readonly RelatedLocation[]): RelatedRecord[] {
+  const ownName = toSlashes(file.absolute);
+  const records: RelatedRecord[] = [];
+  for (const location of related) {
+    const elsewhere = location.fileName !== undefined && slashed(location.fileName) !== ownName;
+    const lines = elsewhere ? run.model.lineIndexOf(location.fileName as string) : file.lines;
+    if (!lines) {
+      continue;
+    }
+    const shown = elsewhere ? displayPath(run.cwd, path.resolve(location.fileName as string)) : file.path;
+    records.push({ message: location.message, path: shown, ...spanOf(lines, location.range) });
+  }
+  return records;
+}
+
+function diagnosticRecord(run: AnalysisRun, file: AnalysedFile, diagnostic: PortDiagnostic): DiagnosticRecord {
+  const related = diagnostic.related && diagnostic.related.length > 0 ? relatedRecords(run, file, diagnostic.related) : [];
+  return {
+    rule: diagnostic.rule,
+    severity: diagnostic.severity,
+    message: diagnostic.message,
+    ...spanOf(file.lines, diagnostic.range),
+    ...(related.length > 0 ? { related } : {}),
+  };
 }
 
 export function buildCheckReport(run: AnalysisRun, failOn: FailOn): CheckReport {
@@ -70,7 +109,7 @@ export function buildCheckReport(run: AnalysisRun, failOn: FailOn): CheckReport 
     path: file.path,
     format: file.analysis.format,
     // The core already orders diagnostics by position, most severe first.
-    diagnostics: file.analysis.diagnostics.map((diagnostic) => diagnosticRecord(file.lines, diagnostic)),
+    diagnostics: file.analysis.diagnostics.map((diagnostic) => diagnosticRecord(run, file, diagnostic)),
   }));
   const all = files.flatMap((file) => file.diagnostics);
   const count = (severity: DiagnosticSeverity) => all.filter((diagnostic) => diagnostic.severity === severity).length;

@@ -9,6 +9,7 @@ import type { AnalysisRun } from './analyze';
 import { readCliConfig } from './config';
 import type { CliConfig } from './config';
 import { checkJson, checkText, scanJson, scanText, toJson } from './formatters';
+import { renderGraph } from './graph';
 import { paletteFor } from './io';
 import type { CliIo } from './io';
 import { runLookup } from './lookup';
@@ -100,6 +101,13 @@ function execute(command: Command, io: CliIo): number {
       const report = buildScanReport(run);
       io.stdout(command.json ? scanJson(report) : scanText(report, palette));
       reportRunNotes(io, run, !command.json);
+      return run.unreadable.length > 0 ? EXIT_USAGE : EXIT_OK;
+    }
+    case 'graph': {
+      const run = analyse(io, command.selection);
+      io.stdout(renderGraph(run.model, io.cwd, command.format));
+      // The graph has no place for skipped files in any format: they are notes on stderr.
+      reportRunNotes(io, run, true);
       return run.unreadable.length > 0 ? EXIT_USAGE : EXIT_OK;
     }
     case 'lookup': {

@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import * as path from 'node:path';
 import type { DiagnosticSeverity } from '../core/analysis';
 import { RULES, ruleById } from '../core/rules/index';
-import type { CheckReport } from './report';
+import type { CheckReport, RelatedRecord, Span } from './report';
 
 export interface SarifMessage {
   readonly text: string;
@@ -26,6 +26,9 @@ export interface SarifRegion {
 }
 
 export interface SarifLocation {
+  /** Set on related locations: unique within a result. */
+  readonly id?: number;
+  readonly message?: SarifMessage;
   readonly physicalLocation: {
     readonly artifactLocation: SarifArtifactLocation;
     readonly region?: SarifRegion;
@@ -50,6 +53,8 @@ export interface SarifResult {
   readonly level: SarifLevel;
   readonly message: SarifMessage;
   readonly locations: readonly SarifLocation[];
+  /** The other places a finding is about, such as where a dialled service really listens. */
+  readonly relatedLocations?: readonly SarifLocation[];
 }
 
 export interface SarifNotification {
@@ -104,6 +109,18 @@ function friendlyName(rule: string): string {
   return rule.split(/[^A-Za-z0-9]+/).filter(Boolean).map((word) => word[0].toUpperCase() + word.slice(1)).join('');
 }
 
+function regionOf(span: Span): SarifRegion {
+  return { startLine: span.line, startColumn: span.column, endLine: span.endLine, endColumn: span.endColumn };
+}
+
+function relatedLocations(related: readonly RelatedRecord[]): SarifLocation[] {
+  return related.map((location, index) => ({
+    id: index + 1,
+    message: { text: location.message },
+    physicalLocation: { artifactLocation: artifactLocation(location.path), region: regionOf(location) },
+  }));
+}
+
 export function ruleHelpUri(rule: string): string {
   return `${RULE_DOCS_BASE_URL}${encodeURIComponent(rule)}.md`;
 }
@@ -150,12 +167,8 @@ export function buildSarif(report: CheckReport, context: SarifContext): SarifLog
       ruleIndex: ruleIndex.get(diagnostic.rule) ?? 0,
       level: LEVELS[diagnostic.severity],
       message: { text: diagnostic.message },
-      locations: [{
-        physicalLocation: {
-          artifactLocation: artifactLocation(file.path),
-          region: { startLine: diagnostic.line, startColumn: diagnostic.column, endLine: diagnostic.endLine, endColumn: diagnostic.endColumn },
-        },
-      }],
+      locations: [{ physicalLocation: { artifactLocation: artifactLocation(file.path), region: regionOf(diagnostic) } }],
+      ...(diagnostic.related && diagnostic.related.length > 0 ? { relatedLocations: relatedLocations(diagnostic.related) } : {}),
     })),
   );
   const notifications = report.skipped.map((skipped): SarifNotification => ({

@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { analyzeFile } from '../../src/core/analysis';
 import { RULES, ruleById } from '../../src/core/rules/index';
 import { LineIndex } from '../../src/core/text';
+import { WorkspaceModel } from '../../src/core/wiring/graph';
 import {
   createSarifValidator,
   DOCS_PROJECT,
@@ -275,20 +276,187 @@ describe('port-lens check', () => {
       }
     };
     walk(path.join(REPO_ROOT, 'examples'));
-    // What the editor shows for each file: analyzeFile on its absolute name and text.
-    const expected = examples
+    // What the editor shows for each file: analyzeFile on its absolute name and text, and the
+    // workspace findings of a model that holds every file.
+    const analysed = examples
       .map((file) => ({ file, text: fs.readFileSync(file, 'utf8') }))
       .map(({ file, text }) => ({ file, text, analysis: analyzeFile(file, text) }))
-      .filter(({ analysis }) => analysis !== undefined)
+      .filter(({ analysis }) => analysis !== undefined);
+    const model = new WorkspaceModel();
+    for (const { file, text, analysis } of analysed) {
+      model.setFile(file, text, analysis);
+    }
+    const expected = analysed
       .map(({ file, text, analysis }) => ({
         path: path.relative(REPO_ROOT, file).split(path.sep).join('/'),
-        diagnostics: (analysis?.diagnostics ?? [])
+        diagnostics: [...(analysis?.diagnostics ?? []), ...model.diagnosticsFor(file)]
           .map((diagnostic) => ({ rule: diagnostic.rule, severity: diagnostic.severity, message: diagnostic.message, ...positionOfRange(text, diagnostic.range) }))
           .sort((a, b) => a.line - b.line || a.column - b.column),
       }))
       .sort((a, b) => (a.path < b.path ? -1 : 1));
     assert.ok(expected.length >= 8, 'every example file is supported');
-    assert.deepEqual(report.files.map(({ path: file, diagnostics }) => ({ path: file, diagnostics })), expected);
+    assert.ok(expected.some((file) => file.diagnostics.some((diagnostic) => diagnostic.rule === 'proxy-port-not-listening')), 'workspace findings are among them');
+    const actual = report.files.map(({ path: file, diagnostics }) => ({
+      path: file,
+      diagnostics: diagnostics.map(({ rule, severity, message, line, column, endLine, endColumn }) => ({ rule, severity, message, line, column, endLine, endColumn })),
+    }));
+    assert.deepEqual(actual, expected);
+  });
+});
+
+interface RelatedJson {
+  message: string;
+  path: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+interface DiagnosticJson {
+  rule: string;
+  severity: string;
+  message: string;
+  line: number;
+  column: number;
+  related?: RelatedJson[];
+}
+
+/** A throwaway copy of one example directory, so a test can add links or files to it. */
+function exampleCopy(relative: string): string {
+  const tree = tempTree({});
+  fs.cpSync(path.join(REPO_ROOT, 'examples', relative), tree, { recursive: true });
+  return tree;
+}
+
+/** The 1-based lines of a file whose comment says `# wired` or `# broken`. */
+function markedLines(text: string, mark: 'wired' | 'broken'): number[] {
+  return text.split('\n').flatMap((line, index) => (new RegExp(`#\\s*${mark}\\b`).test(line) ? [index + 1] : []));
+}
+
+function diagnosticsOf(report: CheckJson, file: string): DiagnosticJson[] {
+  return (report.files.find((entry) => entry.path === file)?.diagnostics ?? []) as DiagnosticJson[];
+}
+
+describe('port-lens check across files', () => {
+  let wiring: string;
+  before(() => {
+    wiring = exampleCopy('wiring');
+  });
+  after(() => removeTree(wiring));
+
+  it('finds every broken wire of examples/wiring, each on its line, and nothing on the wired lines', () => {
+    const { run, report } = checkJson(wiring);
+    assert.equal(run.code, 1);
+    assert.equal(run.stderr, '');
+    const compose = diagnosticsOf(report, 'compose.yaml');
+    const nginx = diagnosticsOf(report, 'proxy/nginx.conf');
+    const found = (diagnostics: DiagnosticJson[], rule: string) => diagnostics.filter((diagnostic) => diagnostic.rule === rule);
+    const [container] = found(compose, 'container-port-not-listening');
+    assert.ok(container, 'container-port-not-listening');
+    assert.match(container.message, /web listens on 8080 \(web\/Dockerfile:9\)/);
+    assert.equal(found(nginx, 'proxy-port-not-listening').length, 1);
+    assert.match(found(nginx, 'proxy-port-not-listening')[0].message, /api:5001/);
+    assert.equal(found(nginx, 'dial-published-port').length, 1);
+    assert.match(found(nginx, 'dial-published-port')[0].message, /frontend:3000/);
+    assert.match(found(compose, 'environment-url-port-not-listening')[0]?.message ?? '', /cache:6380/);
+    assert.match(found(compose, 'healthcheck-port-not-listening')[0]?.message ?? '', /localhost:8081/);
+    assert.ok(found(compose, 'published-port-bypasses-firewall').some((diagnostic) => /ufw deny 5432/.test(diagnostic.message)));
+    for (const file of ['compose.yaml', 'proxy/nginx.conf']) {
+      const text = fs.readFileSync(path.join(wiring, file), 'utf8');
+      const lines = new Set(diagnosticsOf(report, file).map((diagnostic) => diagnostic.line));
+      const wired = markedLines(text, 'wired');
+      assert.ok(wired.length > 0, `${file} has wired lines`);
+      assert.deepEqual(wired.filter((line) => lines.has(line)), [], `${file}: no finding on a wired line`);
+      assert.deepEqual(markedLines(text, 'broken').filter((line) => !lines.has(line)), [], `${file}: a finding on every broken line`);
+    }
+  });
+
+  it('finds the broken wires of examples/k8s/wiring.yaml and nothing on its wired lines', () => {
+    const { report } = checkJson(REPO_ROOT, 'examples/k8s/wiring.yaml');
+    const diagnostics = diagnosticsOf(report, 'examples/k8s/wiring.yaml');
+    const text = fs.readFileSync(path.join(REPO_ROOT, 'examples', 'k8s', 'wiring.yaml'), 'utf8');
+    const lines = new Set(diagnostics.map((diagnostic) => diagnostic.line));
+    assert.deepEqual(markedLines(text, 'wired').filter((line) => lines.has(line)), []);
+    assert.deepEqual(markedLines(text, 'broken').filter((line) => !lines.has(line)), []);
+    for (const rule of ['probe-port-undeclared', 'service-target-port-unmatched', 'backend-port-undefined']) {
+      assert.ok(diagnostics.some((diagnostic) => diagnostic.rule === rule), rule);
+    }
+  });
+
+  it('reads the Dockerfile a service builds when only the Compose file is selected, and reports only the Compose file', () => {
+    const { report } = checkJson(wiring, 'compose.yaml');
+    assert.deepEqual(paths(report), ['compose.yaml'], 'a file read as context is not reported');
+    assert.equal(report.summary.files, 1);
+    const container = diagnosticsOf(report, 'compose.yaml').find((diagnostic) => diagnostic.rule === 'container-port-not-listening');
+    assert.ok(container, 'the finding needs web/Dockerfile');
+    assert.match(container.message, /web\/Dockerfile:9/);
+    const text = runInProcess(['check', 'compose.yaml'], { cwd: wiring }).stdout;
+    assert.match(text, /^compose\.yaml:13:25 error container-port-not-listening /m);
+    assert.doesNotMatch(text, /^web\/Dockerfile:/m);
+  });
+
+  it('carries related locations in other files in JSON, with their own positions', () => {
+    const { report } = checkJson(wiring, 'compose.yaml');
+    const container = diagnosticsOf(report, 'compose.yaml').find((diagnostic) => diagnostic.rule === 'container-port-not-listening');
+    const dockerfile = fs.readFileSync(path.join(wiring, 'web', 'Dockerfile'), 'utf8');
+    assert.deepEqual(container?.related, [{ message: 'web listens here', path: 'web/Dockerfile', ...positionOf(dockerfile, '8080') }]);
+    const healthcheck = diagnosticsOf(report, 'compose.yaml').find((diagnostic) => diagnostic.rule === 'healthcheck-port-not-listening');
+    assert.ok(healthcheck?.related?.some((related) => related.path === 'compose.yaml'), 'one in the same file has its path too');
+    const dockerfileOnly = checkJson(wiring, 'web/Dockerfile').report;
+    assert.ok(dockerfileOnly.files[0].diagnostics.every((diagnostic) => !('related' in diagnostic)), 'no related key without related locations');
+  });
+
+  it('does not read a Dockerfile that is reached only through a symbolic link', function () {
+    const outside = tempTree({ 'Dockerfile': 'FROM alpine\nEXPOSE 8080\n' });
+    const compose = 'services:\n  web:\n    build: ./web\n    ports:\n      - "127.0.0.1:8000:80"\n';
+    const linkedDirectory = tempTree({ 'compose.yaml': compose });
+    const linkedFile = tempTree({ 'compose.yaml': compose, 'web/.keep': '' });
+    const plain = tempTree({ 'compose.yaml': compose, 'web/Dockerfile': 'FROM alpine\nEXPOSE 8080\n' });
+    try {
+      try {
+        fs.symlinkSync(outside, path.join(linkedDirectory, 'web'));
+        fs.symlinkSync(path.join(outside, 'Dockerfile'), path.join(linkedFile, 'web', 'Dockerfile'));
+      } catch {
+        this.skip();
+      }
+      const rules = (tree: string) => diagnosticsOf(checkJson(tree, 'compose.yaml').report, 'compose.yaml').map((diagnostic) => diagnostic.rule);
+      assert.ok(rules(plain).includes('container-port-not-listening'), 'a plain Dockerfile is read');
+      assert.deepEqual(rules(linkedDirectory), [], 'a linked build context is not followed');
+      assert.deepEqual(rules(linkedFile), [], 'a linked Dockerfile is not followed');
+    } finally {
+      for (const tree of [outside, linkedDirectory, linkedFile, plain]) {
+        removeTree(tree);
+      }
+    }
+  });
+
+  it('does not read a context file over --max-file-size', () => {
+    const tree = tempTree({
+      'compose.yaml': 'services:\n  web:\n    build: ./web\n    ports:\n      - "127.0.0.1:8000:80"\n',
+      'web/Dockerfile': `FROM alpine\n${'# padding\n'.repeat(300)}EXPOSE 8080\n`,
+    });
+    try {
+      const rules = (...argv: string[]) => diagnosticsOf(checkJson(tree, 'compose.yaml', ...argv).report, 'compose.yaml').map((diagnostic) => diagnostic.rule);
+      assert.deepEqual(rules(), ['container-port-not-listening']);
+      assert.deepEqual(rules('--max-file-size', '1KB'), []);
+    } finally {
+      removeTree(tree);
+    }
+  });
+
+  it('reads a Dockerfile with any name that build.dockerfile gives', () => {
+    const tree = tempTree({
+      'compose.yaml': 'services:\n  web:\n    build:\n      context: .\n      dockerfile: docker/web.build\n    ports:\n      - "127.0.0.1:8000:80"\n',
+      'docker/web.build': 'FROM alpine\nEXPOSE 8080\n',
+    });
+    try {
+      const { report } = checkJson(tree);
+      assert.deepEqual(paths(report), ['compose.yaml']);
+      assert.deepEqual(diagnosticsOf(report, 'compose.yaml').map((diagnostic) => diagnostic.rule), ['container-port-not-listening']);
+    } finally {
+      removeTree(tree);
+    }
   });
 });
 
@@ -642,6 +810,29 @@ describe('port-lens check --format sarif', () => {
       assert.deepEqual(described.find((rule) => rule.id === 'privileged-port')?.defaultConfiguration, { level: 'note', enabled: false });
       assert.deepEqual(described.find((rule) => rule.id === 'invalid-port')?.defaultConfiguration, { level: 'error', enabled: true });
       assert.equal(log.runs[0].invocations[0].executionSuccessful, false);
+    } finally {
+      removeTree(tree);
+    }
+  });
+
+  it('puts related locations in other files in relatedLocations, with their artifact and region', () => {
+    const tree = exampleCopy('wiring');
+    try {
+      const run = runInProcess(['check', 'compose.yaml', '--format', 'sarif'], { cwd: tree });
+      const log = JSON.parse(run.stdout);
+      assert.deepEqual(validate(log), []);
+      const results = log.runs[0].results as { ruleId: string; relatedLocations?: unknown[] }[];
+      const container = results.find((result) => result.ruleId === 'container-port-not-listening');
+      const dockerfile = positionOf(fs.readFileSync(path.join(tree, 'web', 'Dockerfile'), 'utf8'), '8080');
+      assert.deepEqual(container?.relatedLocations, [{
+        id: 1,
+        message: { text: 'web listens here' },
+        physicalLocation: {
+          artifactLocation: { uri: 'web/Dockerfile', uriBaseId: '%SRCROOT%' },
+          region: { startLine: dockerfile.line, startColumn: dockerfile.column, endLine: dockerfile.endLine, endColumn: dockerfile.endColumn },
+        },
+      }]);
+      assert.ok(results.filter((result) => result.relatedLocations === undefined).length > 0, 'a result without related locations has no relatedLocations');
     } finally {
       removeTree(tree);
     }

@@ -12,11 +12,24 @@
  * - `suppressed`: produces none while its `port-lens-ignore` comments are in place, and at
  *   least one once they are neutralised, so the comment shown is what silences it.
  *
+ * An example can bring sibling files, each a fenced block directly after the example (or after
+ * the file before it) behind a marker that names its path relative to the example's directory:
+ *
+ *     <!-- rule-example-file file=web/Dockerfile -->
+ *
+ * Such an example, and every example of a rule that judges wiring between files, is checked
+ * the way the editor sees it: each file is analysed and fed to a workspace model under one
+ * project directory, and the findings on the example's own file are its single-file
+ * diagnostics together with the model's. Suppression comments are neutralised in that file
+ * only, and quick fixes are applied to it.
+ *
  * Each example is analysed with the rule set to its default severity, so rules that are off
  * by default run too. The properties table on each page (`Default severity`, `On by default`)
- * and the index in docs/rules/README.md must match the registry. Every quick fix offered for a
- * bad example must be named in bold on the page (numbers may differ), and applying it must
- * remove the diagnostic it was offered for.
+ * and the index in docs/rules/README.md must match the registry; a wiring rule's table names
+ * every severity its bad examples are reported with, and every message its page quotes in a
+ * `text` block is one its bad examples produce. Every quick fix offered for a bad
+ * example must be named in bold on the page (numbers may differ), and applying it must remove
+ * the diagnostic it was offered for.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -27,6 +40,7 @@ import { parseProjectConfig } from '../../src/core/projectConfig';
 import { quickFixesFor, RULES } from '../../src/core/rules/index';
 import type { Rule, TextEdit } from '../../src/core/rules/types';
 import type { FileFormat } from '../../src/core/types';
+import { WorkspaceModel } from '../../src/core/wiring/graph';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 const RULE_DOCS = path.join(REPO_ROOT, 'docs', 'rules');
@@ -34,16 +48,31 @@ const INDEX_PAGE = 'README.md';
 
 type ExampleKind = 'bad' | 'good' | 'suppressed';
 
+/** A file an example brings along, such as the Dockerfile a Compose service builds. */
+interface SiblingFile {
+  /** Relative to the example's directory, with forward slashes. */
+  readonly fileName: string;
+  readonly text: string;
+}
+
 interface Example {
   readonly kind: ExampleKind;
   readonly fileName: string;
   readonly text: string;
   /** 1-based line of the marker, for messages. */
   readonly line: number;
+  readonly siblings: readonly SiblingFile[];
 }
 
 const MARKER = /<!-- rule-example (\S+) file=(\S+) -->/g;
 const EXAMPLE = /<!-- rule-example (bad|good|suppressed) file=([^\s/\\]+) -->\r?\n```[^\n]*\r?\n([\s\S]*?)\r?\n```/g;
+const SIBLING_MARKER = /<!-- rule-example-file file=(\S+) -->/g;
+/** A sibling file, read from where the block before it ends; only blank lines may come between. */
+const SIBLING = /\s*<!-- rule-example-file file=(\S+) -->\r?\n```[^\n]*\r?\n([\s\S]*?)\r?\n```/y;
+/** A relative path inside the example's directory: no leading slash, no `..`, no backslash. */
+const SIBLING_PATH = /^(?!.*(?:^|\/)\.\.?(?:\/|$))[\w.-]+(?:\/[\w.-]+)*$/;
+/** The directory examples with sibling files are placed in, as the editor would see a project. */
+const PROJECT = '/project';
 const REQUIRED_SECTIONS = ['## Bad', '## Good', '## Quick fixes', '## Configuration', '## Suppression'];
 
 function readPage(name: string): string {
@@ -54,6 +83,16 @@ function lineOf(text: string, offset: number): number {
   return text.slice(0, offset).split('\n').length;
 }
 
+function siblingsAfter(page: string, offset: number): SiblingFile[] {
+  const siblings: SiblingFile[] = [];
+  SIBLING.lastIndex = offset;
+  for (let match = SIBLING.exec(page); match; match = SIBLING.exec(page)) {
+    // Like the example itself, each file ends with a line break.
+    siblings.push({ fileName: match[1], text: `${match[2]}\n` });
+  }
+  return siblings;
+}
+
 function examplesOf(page: string): Example[] {
   return [...page.matchAll(EXAMPLE)].map((match) => ({
     kind: match[1] as ExampleKind,
@@ -61,12 +100,47 @@ function examplesOf(page: string): Example[] {
     // The analysed file ends with a line break, as files on disk do.
     text: `${match[3]}\n`,
     line: lineOf(page, match.index ?? 0),
+    siblings: siblingsAfter(page, (match.index ?? 0) + match[0].length),
   }));
+}
+
+/** Examples that need the workspace model: they bring files, or the rule only speaks there. */
+function isWorkspaceExample(rule: Rule, example: Example): boolean {
+  return rule.workspace === true || example.siblings.length > 0;
+}
+
+/** The rule at its default severity, so a rule that is off by default runs too. */
+function severitiesFor(rule: Rule): Record<string, Rule['defaultSeverity']> {
+  return { [rule.id]: rule.defaultSeverity };
+}
+
+/**
+ * The example's own file and its siblings, analysed and fed to a workspace model in one
+ * project directory, as the editor feeds it; the example's findings are its file's own
+ * diagnostics and the model's findings on that file.
+ */
+function workspaceDiagnosticsOf(rule: Rule, example: Example, text: string): { diagnostics: PortDiagnostic[]; format: FileFormat } {
+  // Only a rule that is off by default needs a setting; any other keeps its per-finding severity.
+  const model = new WorkspaceModel(rule.enabledByDefault ? {} : { ruleSeverities: severitiesFor(rule) });
+  let main: { diagnostics: readonly PortDiagnostic[]; format: FileFormat } | undefined;
+  for (const file of [{ fileName: example.fileName, text }, ...example.siblings]) {
+    const fileName = `${PROJECT}/${file.fileName}`;
+    const analysis = analyzeFile(fileName, file.text, { ruleSeverities: severitiesFor(rule) });
+    assert.ok(analysis, `${file.fileName} of the ${example.kind} example on line ${example.line} is not read as any format`);
+    model.setFile(fileName, file.text, analysis);
+    main ??= analysis;
+  }
+  assert.ok(main);
+  const found = [...main.diagnostics, ...model.diagnosticsFor(`${PROJECT}/${example.fileName}`)];
+  return { diagnostics: found.filter((diagnostic) => diagnostic.rule === rule.id), format: main.format };
 }
 
 /** The rule's diagnostics in an example, with the rule at its default severity. */
 function diagnosticsOf(rule: Rule, example: Example, text = example.text): { diagnostics: PortDiagnostic[]; format: FileFormat } {
-  const analysis = analyzeFile(example.fileName, text, { ruleSeverities: { [rule.id]: rule.defaultSeverity } });
+  if (isWorkspaceExample(rule, example)) {
+    return workspaceDiagnosticsOf(rule, example, text);
+  }
+  const analysis = analyzeFile(example.fileName, text, { ruleSeverities: severitiesFor(rule) });
   assert.ok(analysis, `the ${example.kind} example on line ${example.line} is not read as any format (file=${example.fileName})`);
   return { diagnostics: analysis.diagnostics.filter((diagnostic) => diagnostic.rule === rule.id), format: analysis.format };
 }
@@ -198,6 +272,19 @@ describe('rule documentation (docs/rules)', () => {
       it('marks every example correctly and has bad and good ones', () => {
         const markers = [...page.matchAll(MARKER)];
         assert.equal(examples.length, markers.length, 'every rule-example marker is followed by a fenced block and has a known kind');
+        const siblingMarkers = [...page.matchAll(SIBLING_MARKER)];
+        assert.equal(
+          examples.reduce((count, example) => count + example.siblings.length, 0),
+          siblingMarkers.length,
+          'every rule-example-file marker is followed by a fenced block and comes directly after an example or another of its files',
+        );
+        for (const example of examples) {
+          const names = [example.fileName, ...example.siblings.map((file) => file.fileName)];
+          for (const name of names.slice(1)) {
+            assert.match(name, SIBLING_PATH, `a file of the example on line ${example.line} is named by a relative path inside its directory`);
+          }
+          assert.equal(new Set(names).size, names.length, `the example on line ${example.line} names each of its files once`);
+        }
         assert.ok(examples.some((example) => example.kind === 'bad'), 'at least one bad example');
         assert.ok(examples.some((example) => example.kind === 'good'), 'at least one good example');
       });
@@ -207,6 +294,29 @@ describe('rule documentation (docs/rules)', () => {
           assert.notDeepEqual(findingsOf(rule, example), [], `the bad example on line ${example.line} (${example.fileName}) is not reported`);
         }
       });
+
+      if (rule.workspace) {
+        // A wiring finding's severity depends on its evidence (an image's defaults make it a warning).
+        it('gives its bad examples only severities that the properties table names', () => {
+          const named = new Set([...(tableRow(page, 'Default severity')?.[1] ?? '').matchAll(/`([^`]+)`/g)].map((match) => match[1]));
+          for (const example of examples.filter((candidate) => candidate.kind === 'bad')) {
+            for (const diagnostic of diagnosticsOf(rule, example).diagnostics) {
+              assert.ok(named.has(diagnostic.severity), `the bad example on line ${example.line} is reported as ${diagnostic.severity}, which the page does not name`);
+            }
+          }
+        });
+
+        it('quotes only messages that its bad examples produce', () => {
+          const produced = new Set(
+            examples.filter((example) => example.kind === 'bad').flatMap((example) => diagnosticsOf(rule, example).diagnostics.map((diagnostic) => diagnostic.message)),
+          );
+          for (const block of page.matchAll(/```text\r?\n([\s\S]*?)\r?\n```/g)) {
+            for (const message of block[1].split(/\r?\n/)) {
+              assert.ok(produced.has(message), `the page quotes "${message}", which none of its bad examples produces`);
+            }
+          }
+        });
+      }
 
       it('reports no good example', () => {
         for (const example of examples.filter((candidate) => candidate.kind === 'good')) {
@@ -241,6 +351,7 @@ describe('rule documentation (docs/rules)', () => {
 
       it('silences every suppressed example, and only because of its comment', () => {
         for (const example of examples.filter((candidate) => candidate.kind === 'suppressed')) {
+          // Only the example's own file is neutralised: a finding is silenced by a comment in the file it is on.
           assert.ok(example.text.includes('port-lens-ignore'), `the suppressed example on line ${example.line} has a port-lens-ignore comment`);
           assert.deepEqual(findingsOf(rule, example), [], `the suppressed example on line ${example.line} (${example.fileName}) is still reported`);
           assert.notDeepEqual(

@@ -920,13 +920,15 @@ export class WorkspaceModel {
     const defaults = facts.build
       ? buildUnknown ? [] : imageDefaultPorts(baseImage, facts.commandOverridden, facts.environmentKeys)
       : imageDefaultPorts(facts.image, facts.commandOverridden, facts.environmentKeys);
-    const strong = [...exposed, ...built];
+    // Every source counts: a built image keeps its base image's EXPOSE, and a service may listen
+    // on more than one file declares, so a port is wrong only when no evidence names it.
+    const imageEvidence = [...exposed, ...built, ...defaults];
     // What the image listens on, for the container side of `ports:`: a mapping is not evidence about itself.
-    const imageSide = strong.length > 0 ? strong : defaults.length > 0 ? defaults : undefined;
-    const everything = [...declared, ...strong];
-    const listening = everything.length > 0 ? everything : defaults.length > 0 ? defaults : undefined;
+    const imageSide = imageEvidence.length > 0 && !(buildUnknown && exposed.length === 0) ? imageEvidence : undefined;
+    const everything = [...declared, ...imageEvidence];
+    const listening = everything.length > 0 && !(buildUnknown && declared.length + exposed.length === 0) ? everything : undefined;
     const severity: DiagnosticSeverity = (imageSide ?? listening ?? []).some((entry) => entry.evidence.kind !== 'image') ? 'error' : 'warning';
-    return { listening: buildUnknown && everything.length === 0 ? undefined : listening, imageSide: buildUnknown && strong.length === 0 ? undefined : imageSide, severity };
+    return { listening, imageSide, severity };
   }
 
   /** With host networking, every port a service listens on is a host port on every interface. */
@@ -1041,7 +1043,8 @@ export class WorkspaceModel {
           continue;
         }
         const ports = hostPort === hostPortEnd ? String(hostPort) : `${hostPort}-${hostPortEnd}`;
-        const sensitive = sensitivePortsIn(this.knowledge, hostPort, hostPortEnd, reference.protocol)[0];
+        // The software behind the port is the container's: judge the risk by the container port.
+        const sensitive = reference.port !== null && reference.endPort !== null ? sensitivePortsIn(this.knowledge, reference.port, reference.endPort, reference.protocol)[0] : undefined;
         const fix = bindToLoopback(this.files.get(fileName)?.text ?? '', reference);
         const edge: GraphEdge = {
           kind: 'publish-firewall',
