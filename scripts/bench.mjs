@@ -955,8 +955,12 @@ async function measureGraph() {
   const services = analysed.reduce((sum, { analysis }) => sum + (analysis.wiring?.composeServices?.length ?? 0), 0);
   const objects = analysed.reduce((sum, { analysis }) => sum + (analysis.wiring?.kubernetes?.length ?? 0), 0);
   const times = sideBySide(() => build(analysed).findings, () => floor(analysed), { warmup: 2, runs: 9 });
-  progress(`  ${analysed.length} files, ${services} Compose services, ${objects} Kubernetes objects, ${findings} findings: build ${times.subject.toFixed(1)} ms, floor ${times.floor.toFixed(2)} ms`);
-  record('Graph: build / floor', times.subject / times.floor, '×', { op: '<=', value: 60 });
+  // What the files already cost: the per-file analysis the editor and the command line run anyway.
+  const sources = analysed.map(({ fileName, text }) => ({ fileName, text }));
+  const perFile = sideBySide(() => build(analysed).findings, () => analyse(sources).length, { warmup: 1, runs: 5 });
+  progress(`  ${analysed.length} files, ${services} Compose services, ${objects} Kubernetes objects, ${findings} findings: build ${times.subject.toFixed(1)} ms, name-map floor ${times.floor.toFixed(2)} ms, analysing the files ${perFile.floor.toFixed(0)} ms`);
+  record('Graph: build / analysing its files', perFile.subject / perFile.floor, '×', { op: '<=', value: 0.5 });
+  record('Graph: build / one pass into a name map', times.subject / times.floor, '×');
   record('Graph: build time', times.subject, 'ms');
 
   // Re-linking: one file changes and its findings are read again; the other groups stay linked.

@@ -195,7 +195,8 @@ describe('Rule control in a real editor', () => {
     const uri = await writeWorkspaceFile(`${folder}/compose.yaml`, [
       'services:',
       '  db:',
-      '    image: postgres',
+      // An image with no known default ports, so no wiring rule speaks about the mappings.
+      '    image: example/db',
       '    ports:',
       '      # port-lens-ignore sensitive-port-exposed',
       '      - "5432:5432"',
