@@ -18,6 +18,32 @@ export async function openFile(page, fileName) {
   await page.locator(`.tab[aria-label^="${fileName}"]`).first().waitFor({ timeout: 15_000 });
 }
 
+/** Runs a command from the Command Palette by its title, as a person would. */
+export async function runCommand(page, title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: 15_000 });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 15_000 });
+}
+
+/** Opens a file by its path in the workspace with Quick Open (Ctrl+P), for files below the top level. */
+export async function quickOpen(page, relativePath) {
+  const fileName = path.posix.basename(relativePath);
+  const directory = path.posix.dirname(relativePath);
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: 15_000 });
+  await input.fill(relativePath);
+  // Each result shows the file name with its folder as the description.
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).filter({ hasText: directory }).first();
+  await row.waitFor({ timeout: 30_000 });
+  await row.click();
+  await page.locator(`.tab[aria-label^="${fileName}"]`).first().waitFor({ timeout: 15_000 });
+}
+
 /** The centre of the first rendered occurrence of `token` in a rendered editor line. */
 async function tokenBox(line, token) {
   const box = await line.evaluate((element, wanted) => {
@@ -183,6 +209,68 @@ const CHECKS = [
       return { text, expected: ['WORKSPACE PORTS', '5432/tcp', 'compose.yaml'] };
     },
   },
+  {
+    name: 'the Port Map shows the wiring project, what a service listens on and dials, and its broken wires',
+    screenshot: 'port-map.png',
+    async run(page) {
+      // The project's Compose file beside the map, and nothing else open.
+      await runCommand(page, 'View: Close All Editors');
+      if (await page.locator('.part.panel').isVisible()) {
+        await page.keyboard.press('Control+J');
+      }
+      await quickOpen(page, 'wiring/compose.yaml');
+      await runCommand(page, 'Focus on Port Map View');
+      // Fold the Workspace Ports section so the map has the side bar's height, and widen the side bar so labels fit.
+      const workspacePorts = page.locator('.sidebar .pane-header', { hasText: 'Workspace Ports' }).first();
+      if ((await workspacePorts.getAttribute('aria-expanded')) === 'true') {
+        await workspacePorts.click();
+      }
+      const sidebar = await page.locator('.part.sidebar').boundingBox();
+      if (sidebar && sidebar.width < 560) {
+        const edge = sidebar.x + sidebar.width;
+        await page.mouse.move(edge, sidebar.y + sidebar.height / 2);
+        await page.mouse.down();
+        await page.mouse.move(edge + 300, sidebar.y + sidebar.height / 2, { steps: 8 });
+        await page.mouse.up();
+      }
+      const map = page.locator('.sidebar .pane', { has: page.locator('.pane-header', { hasText: 'Port Map' }) }).first();
+      const wiring = map.locator('.monaco-list-row[aria-level="1"]', { hasText: 'wiring' }).first();
+      await wiring.waitFor({ timeout: 60_000 });
+      // The workspace folder's own project (the examples beside the wiring ones) folded away.
+      const others = map.locator('.monaco-list-row[aria-level="1"][aria-expanded="true"]', { hasText: 'Compose' }).filter({ hasNotText: 'wiring' });
+      if ((await others.count()) > 0) {
+        await others.first().click();
+      }
+      const web = map.locator('.monaco-list-row[aria-level="2"]', { hasText: 'web' }).filter({ hasText: '8080' }).first();
+      await web.waitFor({ timeout: 15_000 });
+      if ((await web.getAttribute('aria-expanded')) !== 'true') {
+        await web.click();
+      }
+      // Let the pointer rest on a broken wire so its tooltip gives the reason.
+      const broken = map.locator('.monaco-list-row[aria-level="3"]', { hasText: 'dials cache:6380' }).first();
+      await broken.waitFor({ timeout: 15_000 });
+      await broken.hover();
+      const tooltip = page.locator('.workbench-hover-container, .monaco-hover').filter({ hasText: 'cache listens on 6379' }).first();
+      await tooltip.waitFor({ timeout: 15_000 }).catch(() => undefined);
+      const text = `${await map.innerText()}\n${await tooltip.innerText().catch(() => '')}`;
+      return { text, expected: ['PORT MAP', 'wiring', 'proxy', 'listens on 8080', 'EXPOSE in web/Dockerfile', 'dials cache:6380', 'dialled by proxy/nginx.conf', 'cache listens on 6379'] };
+    },
+  },
+  {
+    name: 'wiring/compose.yaml shows in the Problems panel a port mapping broken by the Dockerfile it builds',
+    screenshot: 'cross-file-diagnostic.png',
+    async run(page) {
+      // Only this file open, so the Problems panel lists its findings alone, and the side bar
+      // folded away so the messages have the width. This is the last check: nothing else needs the side bar.
+      await runCommand(page, 'View: Close All Editors');
+      await runCommand(page, 'View: Close Primary Side Bar');
+      await quickOpen(page, 'wiring/compose.yaml');
+      await page.keyboard.press('Control+Shift+M');
+      const panel = page.locator('.markers-panel');
+      await panel.getByText('container-port-not-listening').first().waitFor({ timeout: 60_000 });
+      return { text: await panel.innerText(), expected: ['container-port-not-listening', 'web listens on 8080 (web/Dockerfile:9)', 'environment-url-port-not-listening'] };
+    },
+  },
 ];
 
 export async function runUiCheck() {
@@ -221,7 +309,14 @@ export async function runUiCheck() {
 }
 
 /** The screenshots the README shows, refreshed with `npm run screenshots`. */
-const README_SCREENSHOTS = { 'hover-compose.png': 'screenshot-hover.png', 'sidebar.png': 'screenshot-sidebar.png', 'problems.png': 'screenshot-problems.png', 'quick-fix.png': 'screenshot-quick-fix.png' };
+const README_SCREENSHOTS = {
+  'hover-compose.png': 'screenshot-hover.png',
+  'sidebar.png': 'screenshot-sidebar.png',
+  'problems.png': 'screenshot-problems.png',
+  'quick-fix.png': 'screenshot-quick-fix.png',
+  'port-map.png': 'port-map.png',
+  'cross-file-diagnostic.png': 'cross-file-diagnostic.png',
+};
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   runUiCheck().then((result) => {

@@ -8,13 +8,17 @@ import { PortCodeActionProvider } from './editor/codeActions';
 import { findPortItems, registerCommands } from './editor/commands';
 import type { PortPickItem } from './editor/commands';
 import { Commands, OUTPUT_CHANNEL_NAME, SUPPORTED_LANGUAGES, Views } from './editor/config';
+import { PortDefinitionProvider } from './editor/definitionProvider';
 import { DiagnosticsController } from './editor/diagnostics';
 import { DocumentScans } from './editor/documentScans';
-import { PortHoverProvider } from './editor/hoverProvider';
+import { openLocation, PortHoverProvider } from './editor/hoverProvider';
 import { KnowledgeProvider } from './editor/knowledge';
 import { PORT_INFO_SCHEME, PortInfoDocuments } from './editor/portInfoDocuments';
+import { PortMapView } from './editor/portMapView';
 import { ProjectSettings } from './editor/projectSettings';
+import { PortReferenceProvider } from './editor/referenceProvider';
 import { silenceSensitivePort } from './editor/silencePort';
+import { WorkspaceGraph } from './editor/workspaceGraph';
 import { WorkspacePorts } from './editor/workspacePorts';
 import { WorkspacePortsView } from './editor/workspacePortsView';
 
@@ -24,8 +28,10 @@ export interface PortLensApi {
   readonly knowledge: KnowledgeProvider;
   readonly diagnostics: DiagnosticsController;
   readonly workspacePorts: WorkspacePorts;
+  readonly workspaceGraph: WorkspaceGraph;
   readonly workspacePortsView: WorkspacePortsView;
   readonly catalogView: CatalogView;
+  readonly portMapView: PortMapView;
   readonly findPortItems: (query: string) => PortPickItem[];
 }
 
@@ -35,12 +41,17 @@ export function activate(context: vscode.ExtensionContext): PortLensApi {
   const scans = new DocumentScans();
   const project = new ProjectSettings(log);
   const knowledge = new KnowledgeProvider(log, project);
-  const diagnostics = new DiagnosticsController(knowledge, project, log);
   const workspacePorts = new WorkspacePorts(log, Views.workspacePorts);
+  // One model of how the workspace's ports are wired, fed by the workspace scan and the open documents.
+  const workspaceGraph = new WorkspaceGraph(workspacePorts, knowledge, project, log);
+  const diagnostics = new DiagnosticsController(knowledge, project, workspaceGraph, log);
   const workspacePortsView = new WorkspacePortsView(workspacePorts, knowledge);
   const catalogView = new CatalogView(knowledge);
   const workspaceTree = vscode.window.createTreeView(Views.workspacePorts, { treeDataProvider: workspacePortsView, showCollapseAll: true });
   const catalogTree = vscode.window.createTreeView(Views.catalog, { treeDataProvider: catalogView, showCollapseAll: true });
+  // The Port Map reads the workspace the first time it is shown.
+  const portMapView = new PortMapView(workspaceGraph, log);
+  const portMapTree = vscode.window.createTreeView(Views.portMap, { treeDataProvider: portMapView, showCollapseAll: true });
   const selector: vscode.DocumentSelector = SUPPORTED_LANGUAGES.flatMap((language) => [
     { language, scheme: 'file' },
     { language, scheme: 'untitled' },
@@ -52,13 +63,21 @@ export function activate(context: vscode.ExtensionContext): PortLensApi {
     knowledge,
     diagnostics,
     workspacePorts,
+    workspaceGraph,
     workspacePortsView,
     catalogView,
     workspaceTree,
     catalogTree,
-    vscode.languages.registerHoverProvider(selector, new PortHoverProvider(scans, knowledge, log)),
+    vscode.languages.registerHoverProvider(selector, new PortHoverProvider(scans, knowledge, workspaceGraph, log)),
     vscode.languages.registerCodeActionsProvider(selector, new PortCodeActionProvider(diagnostics, log), PortCodeActionProvider.metadata),
     vscode.commands.registerCommand(Commands.silenceSensitivePort, silenceSensitivePort),
+    portMapView,
+    portMapTree,
+    vscode.languages.registerDefinitionProvider(selector, new PortDefinitionProvider(workspaceGraph, log)),
+    vscode.languages.registerReferenceProvider(selector, new PortReferenceProvider(workspaceGraph, log)),
+    vscode.commands.registerCommand(Commands.openLocation, openLocation),
+    vscode.commands.registerCommand(Commands.openFarEnd, (node) => portMapView.openFarEnd(node)),
+    vscode.commands.registerCommand(Commands.openNodeDefinition, (node) => portMapView.openDefinition(node)),
     vscode.workspace.registerTextDocumentContentProvider(PORT_INFO_SCHEME, new PortInfoDocuments(knowledge)),
     ...registerCommands(knowledge, workspacePorts, workspacePortsView, workspaceTree as vscode.TreeView<unknown>),
   );
@@ -69,8 +88,10 @@ export function activate(context: vscode.ExtensionContext): PortLensApi {
     knowledge,
     diagnostics,
     workspacePorts,
+    workspaceGraph,
     workspacePortsView,
     catalogView,
+    portMapView,
     findPortItems: (query) => findPortItems(knowledge, query),
   };
 }

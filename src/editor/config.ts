@@ -19,11 +19,18 @@ export const Commands = {
   groupByPort: 'portLens.groupByPort',
   groupByFile: 'portLens.groupByFile',
   silenceSensitivePort: 'portLens.silenceSensitivePort',
+  /** Opens a file at a range given as plain numbers, so hover links survive the trip through the workbench. */
+  openLocation: 'portLens.openLocation',
+  /** Port Map: opens where a wire's far end listens. */
+  openFarEnd: 'portLens.openFarEnd',
+  /** Port Map: opens where a service, workload or Service is defined. */
+  openNodeDefinition: 'portLens.openNodeDefinition',
 } as const;
 
 export const Views = {
   container: 'portLens',
   workspacePorts: 'portLens.workspacePorts',
+  portMap: 'portLens.portMap',
   catalog: 'portLens.catalog',
 } as const;
 
@@ -32,6 +39,8 @@ export const ContextKeys = {
   groupBy: 'portLens.groupBy',
   /** Set once the first workspace scan has finished, so "no ports found" never shows mid-scan. */
   workspaceScanned: 'portLens.workspaceScanned',
+  /** Set once the Port Map has read the workspace, so its welcome text never shows mid-read. */
+  portMapLoaded: 'portLens.portMapLoaded',
 } as const;
 
 /** Languages Port Lens reads. `portLens.enable` can be switched off per language with a `[language]` block. */

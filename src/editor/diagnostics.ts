@@ -1,14 +1,16 @@
 import * as vscode from 'vscode';
 import { analyzeFile } from '../core/analysis';
 import type { AnalysisOptions, DiagnosticSeverity, FileAnalysis, PortDiagnostic } from '../core/analysis';
-import { defaultComposeProject, isComposeProjectFileName, projectConflictDiagnostics, withProjectDiagnostics } from '../core/composeProject';
-import type { ProjectMember } from '../core/composeProject';
+import { withProjectDiagnostics } from '../core/composeProject';
 import type { RuleSeverities } from '../core/rules/index';
-import { LineIndex } from '../core/text';
+import type { LineIndex } from '../core/text';
+import { slashed } from '../core/wiring/paths';
 import type { ProjectSettings } from './projectSettings';
-import { affectsPortLens, DIAGNOSTIC_SOURCE, readConfig, readDocumentConfig, RULE_DOCS_BASE_URL } from './config';
+import { affectsPortLens, DIAGNOSTIC_SOURCE, readDocumentConfig, RULE_DOCS_BASE_URL } from './config';
 import type { PortLensConfig } from './config';
 import type { KnowledgeProvider } from './knowledge';
+import { modelFileName } from './workspaceGraph';
+import type { WorkspaceGraph } from './workspaceGraph';
 
 /** Delay after the last keystroke before a document is checked again. */
 const TYPING_DELAY_MS = 300;
@@ -19,8 +21,11 @@ const SEVERITIES: Readonly<Record<DiagnosticSeverity, vscode.DiagnosticSeverity>
   info: vscode.DiagnosticSeverity.Information,
 };
 
-/** Text of the other files a diagnostic points at, so related locations get real positions. */
-type OtherFiles = ReadonlyMap<string, LineIndex>;
+/** The other files a diagnostic points at: their text, so related locations get real positions, and their resource. */
+export interface OtherFiles {
+  lineIndexOf(fileName: string): LineIndex | undefined;
+  uriOf(fileName: string): vscode.Uri;
+}
 
 export function toVscodeDiagnostic(document: vscode.TextDocument, diagnostic: PortDiagnostic, otherFiles?: OtherFiles): vscode.Diagnostic {
   const range = new vscode.Range(document.positionAt(diagnostic.range.start), document.positionAt(diagnostic.range.end));
@@ -28,18 +33,19 @@ export function toVscodeDiagnostic(document: vscode.TextDocument, diagnostic: Po
   result.source = DIAGNOSTIC_SOURCE;
   result.code = { value: diagnostic.rule, target: vscode.Uri.parse(`${RULE_DOCS_BASE_URL}${diagnostic.rule}.md`) };
   const related: vscode.DiagnosticRelatedInformation[] = [];
+  const ownName = modelFileName(document.uri);
   for (const location of diagnostic.related ?? []) {
-    if (location.fileName === undefined || location.fileName === document.fileName) {
+    if (location.fileName === undefined || slashed(location.fileName) === ownName) {
       const relatedRange = new vscode.Range(document.positionAt(location.range.start), document.positionAt(location.range.end));
       related.push(new vscode.DiagnosticRelatedInformation(new vscode.Location(document.uri, relatedRange), location.message));
       continue;
     }
-    const lines = otherFiles?.get(location.fileName);
-    if (lines) {
+    const lines = otherFiles?.lineIndexOf(location.fileName);
+    if (otherFiles && lines) {
       const start = lines.positionAt(location.range.start);
       const end = lines.positionAt(location.range.end);
       const relatedRange = new vscode.Range(start.line, start.character, end.line, end.character);
-      related.push(new vscode.DiagnosticRelatedInformation(new vscode.Location(vscode.Uri.file(location.fileName), relatedRange), location.message));
+      related.push(new vscode.DiagnosticRelatedInformation(new vscode.Location(otherFiles.uriOf(location.fileName), relatedRange), location.message));
     }
   }
   if (related.length > 0) {
@@ -48,27 +54,42 @@ export function toVscodeDiagnostic(document: vscode.TextDocument, diagnostic: Po
   return result;
 }
 
-/** The analysis behind a document's published diagnostics, for quick fixes. */
+/** The analysis behind a document's published diagnostics, workspace findings included, for quick fixes. */
 export interface PublishedAnalysis {
   readonly version: number;
   readonly text: string;
   readonly analysis: FileAnalysis;
 }
 
+/** What was published for one document: its own analysis and the workspace findings merged into it. */
+interface Published extends PublishedAnalysis {
+  readonly document: vscode.TextDocument;
+  readonly own: FileAnalysis;
+  /** The model's array: the same object while the findings are unchanged. */
+  readonly workspace: readonly PortDiagnostic[];
+}
+
+function sameFindings(a: readonly PortDiagnostic[], b: readonly PortDiagnostic[]): boolean {
+  return a === b || (a.length === 0 && b.length === 0);
+}
+
 /**
  * Keeps one DiagnosticCollection in step with open documents: checked at once on open and save,
  * 300 ms after typing stops, again when settings change, and cleared when a document closes.
+ * Each check feeds the workspace model, and the document's diagnostics include the model's
+ * findings on it; when the model changes, documents whose findings changed are published again.
  */
 export class DiagnosticsController implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('port-lens');
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
-  private readonly published = new Map<string, PublishedAnalysis>();
+  private readonly published = new Map<string, Published>();
   private readonly oversizeReported = new Set<string>();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
     private readonly knowledge: KnowledgeProvider,
     private readonly project: ProjectSettings,
+    private readonly graph: WorkspaceGraph,
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.disposables.push(
@@ -77,13 +98,9 @@ export class DiagnosticsController implements vscode.Disposable {
       vscode.workspace.onDidChangeTextDocument((event) => {
         if (event.contentChanges.length > 0) {
           this.schedule(event.document, TYPING_DELAY_MS);
-          this.scheduleProjectSiblings(event.document, TYPING_DELAY_MS);
         }
       }),
-      vscode.workspace.onDidSaveTextDocument((document) => {
-        this.schedule(document, 0);
-        this.scheduleProjectSiblings(document, 0);
-      }),
+      vscode.workspace.onDidSaveTextDocument((document) => this.schedule(document, 0)),
       vscode.workspace.onDidCloseTextDocument((document) => this.forget(document.uri)),
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (affectsPortLens(event)) {
@@ -92,6 +109,7 @@ export class DiagnosticsController implements vscode.Disposable {
       }),
       knowledge.onDidChange(() => this.checkAllOpen()),
       project.onDidChange(() => this.checkAllOpen()),
+      graph.onDidChange(() => this.republishWorkspaceFindings()),
     );
   }
 
@@ -115,7 +133,7 @@ export class DiagnosticsController implements vscode.Disposable {
       return undefined;
     }
     const analysis = analyzeFile(document.fileName, text, this.optionsFor(document, config));
-    return analysis ? { version: document.version, text, analysis } : undefined;
+    return analysis ? { version: document.version, text, analysis: withProjectDiagnostics(analysis, this.graph.findingsFor(document.uri, text)) } : undefined;
   }
 
   private schedule(document: vscode.TextDocument, delayMs: number): void {
@@ -133,26 +151,13 @@ export class DiagnosticsController implements vscode.Disposable {
     );
   }
 
-  /** An edit to a Compose base or override file can create or end a conflict in the other. */
-  private scheduleProjectSiblings(changed: vscode.TextDocument, delayMs: number): void {
-    if (changed.uri.scheme !== 'file' || !isComposeProjectFileName(changed.fileName)) {
-      return;
-    }
-    const directory = vscode.Uri.joinPath(changed.uri, '..').toString();
-    for (const document of vscode.workspace.textDocuments) {
-      if (document !== changed && document.uri.scheme === 'file' && isComposeProjectFileName(document.fileName)
-        && vscode.Uri.joinPath(document.uri, '..').toString() === directory) {
-        this.schedule(document, delayMs);
-      }
-    }
-  }
-
   private forget(uri: vscode.Uri): void {
     const key = uri.toString();
     clearTimeout(this.pending.get(key));
     this.pending.delete(key);
     this.published.delete(key);
     this.collection.delete(uri);
+    this.graph.closeDocument(uri);
   }
 
   private optionsFor(document: vscode.TextDocument, config: PortLensConfig): AnalysisOptions {
@@ -171,24 +176,25 @@ export class DiagnosticsController implements vscode.Disposable {
     return { ...this.project.config.rules, ...config.rules };
   }
 
-  /** Analyses one document and publishes the result unless the document changed or closed meanwhile. */
+  /**
+   * Analyses one document, feeds it to the workspace model and publishes the result with the
+   * model's findings on it. All of it happens at one version of the text, without a wait.
+   */
   async check(document: vscode.TextDocument): Promise<void> {
     if (document.isClosed) {
       return;
     }
-    const version = document.version;
-    const isCurrent = () => !document.isClosed && document.version === version;
+    // The first check starts reading the workspace; its findings follow when the read is done.
+    void this.graph.ensureStarted();
     try {
       const config = readDocumentConfig(document);
       if (!config.enable) {
-        this.published.delete(document.uri.toString());
-        this.collection.delete(document.uri);
+        this.unpublish(document);
         return;
       }
       const text = document.getText();
       if (text.length > config.maxFileSizeBytes) {
-        this.published.delete(document.uri.toString());
-        this.collection.delete(document.uri);
+        this.unpublish(document);
         const key = document.uri.toString();
         if (!this.oversizeReported.has(key)) {
           this.oversizeReported.add(key);
@@ -196,90 +202,49 @@ export class DiagnosticsController implements vscode.Disposable {
         }
         return;
       }
-      const options = this.optionsFor(document, config);
-      let analysis = analyzeFile(document.fileName, text, options);
+      const analysis = analyzeFile(document.fileName, text, this.optionsFor(document, config));
+      this.graph.setDocument(document, text, analysis);
       if (!analysis) {
         this.published.delete(document.uri.toString());
         this.collection.delete(document.uri);
         return;
       }
       this.publish(document, text, analysis);
-      if (analysis.format === 'compose' && document.uri.scheme === 'file' && isComposeProjectFileName(document.fileName)) {
-        const project = await this.projectConflicts(document, text, analysis, options);
-        // Stale-result guard: a newer version or a close supersedes this result.
-        if (project && isCurrent()) {
-          analysis = withProjectDiagnostics(analysis, project.diagnostics);
-          this.publish(document, text, analysis, project.otherFiles);
-        }
-      }
     } catch (error) {
       this.log.error(`Checking ${document.uri.toString()} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     }
   }
 
-  private publish(document: vscode.TextDocument, text: string, analysis: FileAnalysis, otherFiles?: OtherFiles): void {
-    this.published.set(document.uri.toString(), { version: document.version, text, analysis });
-    this.collection.set(document.uri, analysis.diagnostics.map((diagnostic) => toVscodeDiagnostic(document, diagnostic, otherFiles)));
+  /** A document Port Lens no longer checks: its diagnostics go, and the model reads the file from disk again. */
+  private unpublish(document: vscode.TextDocument): void {
+    this.published.delete(document.uri.toString());
+    this.collection.delete(document.uri);
+    this.graph.closeDocument(document.uri);
   }
 
-  /** Conflicts with the other file of the document's Compose project, read from the editor or disk. */
-  private async projectConflicts(
-    document: vscode.TextDocument,
-    text: string,
-    analysis: FileAnalysis,
-    options: AnalysisOptions,
-  ): Promise<{ diagnostics: PortDiagnostic[]; otherFiles: OtherFiles } | undefined> {
-    const directory = vscode.Uri.joinPath(document.uri, '..');
-    let names: string[];
-    try {
-      names = (await vscode.workspace.fs.readDirectory(directory)).filter(([, type]) => type === vscode.FileType.File).map(([name]) => name);
-    } catch {
-      return undefined;
-    }
-    const memberNames = defaultComposeProject(names);
-    const ownName = document.uri.path.slice(document.uri.path.lastIndexOf('/') + 1);
-    if (!memberNames.includes(ownName)) {
-      return undefined;
-    }
-    const members: ProjectMember[] = [];
-    const otherFiles = new Map<string, LineIndex>();
-    for (const name of memberNames) {
-      if (name === ownName) {
-        members.push({ fileName: document.fileName, text, analysis });
+  private publish(document: vscode.TextDocument, text: string, own: FileAnalysis): void {
+    const workspace = this.graph.findingsFor(document.uri, text);
+    const analysis = withProjectDiagnostics(own, workspace);
+    this.published.set(document.uri.toString(), { document, version: document.version, text, analysis, own, workspace });
+    this.collection.set(document.uri, analysis.diagnostics.map((diagnostic) => toVscodeDiagnostic(document, diagnostic, this.graph)));
+  }
+
+  /** The model changed: publish again each document whose workspace findings are no longer the ones shown. */
+  private republishWorkspaceFindings(): void {
+    for (const entry of [...this.published.values()]) {
+      const { document } = entry;
+      // Stale-result guard: a document edited since its check is checked again shortly, with the model's findings.
+      if (document.isClosed || document.version !== entry.version) {
         continue;
       }
-      const uri = vscode.Uri.joinPath(directory, name);
-      const sibling = await this.readSibling(uri, options);
-      if (!sibling) {
-        return undefined;
-      }
-      members.push({ fileName: uri.fsPath, text: sibling.text, analysis: sibling.analysis });
-      otherFiles.set(uri.fsPath, new LineIndex(sibling.text));
-    }
-    const conflicts = projectConflictDiagnostics(members, options.ruleSeverities);
-    return { diagnostics: conflicts.get(document.fileName) ?? [], otherFiles };
-  }
-
-  /** An open sibling is read as edited; a closed one from disk, within the size limit. */
-  private async readSibling(uri: vscode.Uri, options: AnalysisOptions): Promise<{ text: string; analysis: FileAnalysis } | undefined> {
-    const open = vscode.workspace.textDocuments.find((candidate) => candidate.uri.toString() === uri.toString());
-    let text: string;
-    if (open) {
-      text = open.getText();
-    } else {
       try {
-        const stat = await vscode.workspace.fs.stat(uri);
-        if (stat.size > readConfig(uri).maxFileSizeBytes) {
-          return undefined;
+        if (!sameFindings(this.graph.findingsFor(document.uri, entry.text), entry.workspace)) {
+          this.publish(document, entry.text, entry.own);
         }
-        text = new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(uri)).replace(/^\uFEFF/, '');
-      } catch {
-        // Deleted or unreadable since the directory was listed: no project to check.
-        return undefined;
+      } catch (error) {
+        this.log.error(`Publishing workspace findings for ${document.uri.toString()} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       }
     }
-    const analysis = analyzeFile(uri.fsPath, text, { ...options, formats: ['compose'] });
-    return analysis ? { text, analysis } : undefined;
   }
 
   dispose(): void {

@@ -1,10 +1,11 @@
 import picomatch from 'picomatch';
 import * as vscode from 'vscode';
 import { CANDIDATE_FILE_GLOB, scanFile } from '../core/scanners/index';
+import type { ScanResult } from '../core/types';
 import type { ReadOutcome } from '../core/readAhead';
 import { readAhead } from '../core/readAhead';
 import { WorkspacePortIndex } from '../core/workspaceIndex';
-import { affectsPortLens, ContextKeys, readConfig } from './config';
+import { ContextKeys, readConfig } from './config';
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
 
@@ -13,6 +14,25 @@ const decoder = new TextDecoder('utf-8', { fatal: false });
  * for longer than a small file takes to scan, so a few in flight keep the scan busy.
  */
 const READ_AHEAD_FILES = 8;
+
+/** Settings that change which files the scan reads; other Port Lens settings change no scan result. */
+const SCAN_SETTINGS = ['portLens.exclude', 'portLens.workspaceScan.maxFiles', 'portLens.maxFileSizeKB', 'files.exclude', 'search.exclude'];
+
+/** What the scan or the watcher last read of one candidate file, for others built on the same reads. */
+export interface CandidateFileRead {
+  readonly uri: vscode.Uri;
+  /** Absent when the file is gone, excluded, too large, unreadable or not a file Port Lens reads. */
+  readonly content?: { readonly text: string; readonly scan: ScanResult };
+}
+
+/** The enabled globs of an exclude setting such as `files.exclude`; conditional (`when`) entries are skipped. */
+function enabledExcludes(section: 'files' | 'search'): string[] {
+  const value = vscode.workspace.getConfiguration(section).get<unknown>('exclude');
+  if (typeof value !== 'object' || value === null) {
+    return [];
+  }
+  return Object.entries(value).filter(([pattern, enabled]) => enabled === true && pattern.trim() !== '').map(([pattern]) => pattern);
+}
 
 /** Result of the last full scan, for the view's message. */
 export interface ScanSummary {
@@ -30,7 +50,12 @@ export class WorkspacePorts implements vscode.Disposable {
   readonly index = new WorkspacePortIndex();
   private readonly changeEmitter = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changeEmitter.event;
-  private readonly disposables: vscode.Disposable[] = [this.changeEmitter];
+  private readonly readEmitter = new vscode.EventEmitter<CandidateFileRead>();
+  /** Every file the scan or the watcher reads, so the workspace model is fed by the same reads. */
+  readonly onDidReadFile = this.readEmitter.event;
+  private readonly disposables: vscode.Disposable[] = [this.changeEmitter, this.readEmitter];
+  /** Files last read with content, by URI: a full scan that no longer finds one reports it gone. */
+  private readonly knownFiles = new Map<string, vscode.Uri>();
   private scanCancellation: vscode.CancellationTokenSource | undefined;
   private fullScan: Promise<ScanSummary> | undefined;
   private watcher: vscode.FileSystemWatcher | undefined;
@@ -43,7 +68,7 @@ export class WorkspacePorts implements vscode.Disposable {
   ) {
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((event) => {
-        if (affectsPortLens(event) && this.fullScan) {
+        if (this.fullScan && SCAN_SETTINGS.some((setting) => event.affectsConfiguration(setting))) {
           void this.rescan();
         }
       }),
@@ -81,21 +106,52 @@ export class WorkspacePorts implements vscode.Disposable {
       this.watcher.onDidCreate((uri) => void this.updateFile(uri)),
       this.watcher.onDidDelete((uri) => {
         this.index.deleteFile(uri.toString());
+        this.forget(uri);
         this.changeEmitter.fire();
       }),
     );
   }
 
-  /** `portLens.exclude` globs, matched against the workspace-relative path. */
-  private isExcluded(uri: vscode.Uri): boolean {
-    const patterns = readConfig().exclude;
+  /**
+   * The current `portLens.exclude`, `files.exclude` and `search.exclude` globs as one test,
+   * matched against the workspace-relative path and each folder above it, since a glob that names
+   * a folder excludes everything in it. Read once per scan rather than once per file.
+   */
+  private exclusions(): (uri: vscode.Uri) => boolean {
+    const patterns = [...readConfig().exclude, ...enabledExcludes('files'), ...enabledExcludes('search')];
     if (patterns.length === 0) {
-      return false;
+      return () => false;
     }
     if (this.excludeMatcher?.patterns !== patterns.join('\n')) {
-      this.excludeMatcher = { patterns: patterns.join('\n'), matches: picomatch([...patterns], { dot: true }) };
+      this.excludeMatcher = { patterns: patterns.join('\n'), matches: picomatch(patterns, { dot: true }) };
     }
-    return this.excludeMatcher.matches(vscode.workspace.asRelativePath(uri, false));
+    const { matches } = this.excludeMatcher;
+    return (uri) => {
+      const parts = vscode.workspace.asRelativePath(uri, false).split('/');
+      for (let depth = 1; depth <= parts.length; depth++) {
+        if (matches(parts.slice(0, depth).join('/'))) {
+          return true;
+        }
+      }
+      return false;
+    };
+  }
+
+  /**
+   * `search.exclude` as a glob for `findFiles`, which applies `files.exclude` by itself, so the
+   * search never walks folders such as `node_modules`. Globs with braces of their own cannot be
+   * nested in one group; the per-file check still skips their files.
+   */
+  private static searchExcludeGlob(): string | undefined {
+    const patterns = enabledExcludes('search').filter((pattern) => !/[{},]/.test(pattern));
+    return patterns.length > 0 ? `{${patterns.join(',')}}` : undefined;
+  }
+
+  /** A file gone from the scan: whoever builds on its reads drops it too. */
+  private forget(uri: vscode.Uri): void {
+    if (this.knownFiles.delete(uri.toString())) {
+      this.readEmitter.fire({ uri });
+    }
   }
 
   private async scanAll(): Promise<ScanSummary> {
@@ -107,14 +163,16 @@ export class WorkspacePorts implements vscode.Disposable {
       { location: { viewId: this.progressViewId }, title: 'Scanning workspace for ports' },
       async () => {
         const started = Date.now();
-        // `files.exclude` applies because no exclude of our own overrides it when the setting is empty;
-        // `portLens.exclude` is checked per file below so both apply together.
-        const files = await vscode.workspace.findFiles(CANDIDATE_FILE_GLOB, undefined, config.maxWorkspaceFiles + 1, token);
+        // `findFiles` applies `files.exclude` itself, beside the exclude it is given; every exclude
+        // setting is checked per file below as well, for the globs `findFiles` could not take.
+        const files = await vscode.workspace.findFiles(CANDIDATE_FILE_GLOB, WorkspacePorts.searchExcludeGlob(), config.maxWorkspaceFiles + 1, token);
         const limitReached = files.length > config.maxWorkspaceFiles;
         const toScan = files.slice(0, config.maxWorkspaceFiles);
         this.index.clear();
         let scanned = 0;
-        const included = toScan.filter((uri) => !this.isExcluded(uri));
+        const isExcluded = this.exclusions();
+        const included = toScan.filter((uri) => !isExcluded(uri));
+        const found = new Set(included.map((uri) => uri.toString()));
         for await (const { item: uri, outcome } of readAhead(included, (uri) => this.readCandidate(uri, config.maxFileSizeBytes), READ_AHEAD_FILES)) {
           if (token.isCancellationRequested) {
             break;
@@ -123,6 +181,14 @@ export class WorkspacePorts implements vscode.Disposable {
           scanned++;
           // Yield to the extension host between files so hovers and typing stay responsive.
           await new Promise((resolve) => setImmediate(resolve));
+        }
+        if (!token.isCancellationRequested) {
+          // Files the last scan read that this one did not find: now excluded, or deleted with their folder.
+          for (const uri of [...this.knownFiles.values()]) {
+            if (!found.has(uri.toString())) {
+              this.forget(uri);
+            }
+          }
         }
         scanned += toScan.length - included.length;
         const summary = { filesScanned: scanned, limitReached, cancelled: token.isCancellationRequested };
@@ -141,7 +207,7 @@ export class WorkspacePorts implements vscode.Disposable {
   }
 
   private async updateFile(uri: vscode.Uri): Promise<void> {
-    if (this.isExcluded(uri)) {
+    if (this.exclusions()(uri)) {
       return;
     }
     await this.scanOne(uri, readConfig().maxFileSizeBytes);
@@ -178,11 +244,15 @@ export class WorkspacePorts implements vscode.Disposable {
       const result = text === undefined ? undefined : scanFile(uri.path, text);
       if (result && text !== undefined) {
         this.index.setFile(key, result.format, text, result.references);
+        this.knownFiles.set(key, uri);
+        this.readEmitter.fire({ uri, content: { text, scan: result } });
       } else {
         this.index.deleteFile(key);
+        this.forget(uri);
       }
     } catch (error) {
       this.index.deleteFile(key);
+      this.forget(uri);
       this.log.warn(`Could not scan ${key}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
