@@ -1,3 +1,4 @@
+import { lookupImage } from './ports/imagePorts';
 import { displayName } from './ports/knowledgeBase';
 import type { KnowledgeBase, PortKnowledge } from './ports/knowledgeBase';
 import { PORT_CLASS_LABELS } from './ports/portClass';
@@ -258,4 +259,21 @@ export function renderReferenceHover(reference: PortReference, knowledgeBase: Kn
 /** Removes `$(icon)` theme-icon syntax, for places that render plain Markdown (previews, the clipboard). */
 export function stripThemeIcons(markdown: string): string {
   return markdown.replace(/\$\([a-z0-9-]+\)\s?/g, '');
+}
+
+/**
+ * What a well-known image listens on by default, for the hover of a service that runs it:
+ * "`redis:7` runs Redis, which listens on 6379/tcp (client connections) by default".
+ */
+export function renderImageDefaults(image: string): string | undefined {
+  const defaults = lookupImage(image);
+  if (!defaults || defaults.ports.length === 0) {
+    return undefined;
+  }
+  const ports = defaults.ports.map((entry) => {
+    const span = entry.endPort !== undefined && entry.endPort !== entry.port ? `${entry.port}-${entry.endPort}` : String(entry.port);
+    return `${span}/${entry.protocol} (${entry.purpose}${entry.condition ? `, ${entry.condition}` : ''})`;
+  });
+  // A code span shows its text as is: only a backtick could end it early.
+  return `$(package) \`${image.replace(/`/g, "'")}\` runs ${escapeMarkdown(defaults.software)}, which listens on ${escapeMarkdown(ports.join(', '))} by default ([source](${defaults.source}))`;
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { escapeMarkdown, focusAt, referenceAt, renderReferenceHover } from '../core/hover';
+import { escapeMarkdown, focusAt, referenceAt, renderImageDefaults, renderReferenceHover } from '../core/hover';
 import type { PortReference } from '../core/types';
 import type { ModelLocation, PortEnds } from '../core/wiring/graph';
 import { Commands, readDocumentConfig } from './config';
@@ -164,7 +164,11 @@ export class PortHoverProvider implements vscode.HoverProvider {
       return undefined;
     }
     const ends = model.endsAt(name, offset);
-    const text = ends ? renderEnds(this.graph, ends) : undefined;
-    return ends && text ? { heading: `${ends.node.name}:${ends.port}`, text } : undefined;
+    if (!ends) {
+      return undefined;
+    }
+    const image = ends.node.image !== undefined ? renderImageDefaults(ends.node.image) : undefined;
+    const text = [renderEnds(this.graph, ends), image].filter((part) => part !== undefined).join('\n\n');
+    return text !== '' ? { heading: `${ends.node.name}:${ends.port}`, text } : undefined;
   }
 }

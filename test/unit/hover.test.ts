@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { describeReference, escapeMarkdown, focusAt, referenceAt, renderPortKnowledge, renderReferenceHover, stripThemeIcons } from '../../src/core/hover';
+import { describeReference, escapeMarkdown, focusAt, referenceAt, renderImageDefaults, renderPortKnowledge, renderReferenceHover, stripThemeIcons } from '../../src/core/hover';
 import { KnowledgeBase } from '../../src/core/ports/knowledgeBase';
 import { parseUserPortData } from '../../src/core/ports/userData';
 import type { PortReference } from '../../src/core/types';
@@ -144,5 +144,24 @@ describe('Hover on a long-syntax Compose mapping', () => {
     assert.equal(focusAt(longSyntax, 22), 'container');
     assert.equal(focusAt(longSyntax, 42), 'host');
     assert.equal(referenceAt([longSyntax], 30), undefined);
+  });
+});
+
+describe('Hover rendering of an image\'s default ports', () => {
+  it('names the software, its ports and the source', () => {
+    const text = renderImageDefaults('docker.io/library/redis:7-alpine');
+    assert.ok(text);
+    assert.match(text, /`docker\.io\/library\/redis:7-alpine` runs Redis, which listens on 6379\/tcp/);
+    assert.match(text, /\(\[source\]\(https:\/\/[^)]+\)\)$/);
+  });
+
+  it('follows the tag where it decides the ports', () => {
+    assert.match(renderImageDefaults('php:8.3-fpm') ?? '', /9000\/tcp/);
+    assert.equal(renderImageDefaults('php:8.3-cli'), undefined);
+  });
+
+  it('says nothing about an image it does not know', () => {
+    assert.equal(renderImageDefaults('node:20'), undefined);
+    assert.equal(renderImageDefaults('ghcr.io/example/app:1'), undefined);
   });
 });

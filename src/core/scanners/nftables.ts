@@ -9,6 +9,7 @@
  * `tcp dport set 8080` rewrites the port instead of matching it, so it is not reported.
  */
 import type { FirewallAction, FirewallRuleInfo, Mutable, PortReference, Protocol, Scanner, ScanProblem, SourceRange } from '../types';
+import type { FirewallBlock, HostFirewallFacts } from '../wiring/facts';
 import { ETC_SERVICES } from './namedServices';
 import { failureReason, firewallInfoFor, NESTED_TOO_DEEPLY, parsePort, problem } from './portSyntax';
 
@@ -616,6 +617,24 @@ interface ChainContext {
   readonly table?: string;
   readonly chain?: string;
   readonly hook?: string;
+  /**
+   * A filter chain on the input hook of an `ip`, `ip6` or `inet` table: its policy and its drops
+   * guard the host's own ports, which Docker's published ports never pass (they are forwarded).
+   */
+  readonly guardsInput?: boolean;
+}
+
+/** Families whose input hook sees the host's incoming IP traffic. */
+const INPUT_FAMILIES: ReadonlySet<string> = new Set(['ip', 'ip6', 'inet']);
+
+/** Rules written longer than this are cut in firewall messages. */
+const MAX_RULE_TEXT = 120;
+
+/** The last `policy` of an input filter chain. */
+interface InputPolicy {
+  readonly drop: boolean;
+  readonly range: SourceRange;
+  readonly chain: string;
 }
 
 /** Named sets' and defines' elements, found before any rule is read. */
@@ -651,6 +670,12 @@ class NftablesScan {
   private readonly definitions = new Definitions();
   private lastContext: ChainContext | undefined;
   private lastFlags: readonly string[] | undefined;
+  /** Input filter chains seen so far, by table and name, so that `add rule` and a reopened chain find them. */
+  private readonly inputChains = new Set<string>();
+  /** The last policy of each input filter chain, by table and name: a later one replaces an earlier one. */
+  private readonly inputPolicies = new Map<string, InputPolicy>();
+  /** Ports that input filter chains drop or reject, for the workspace graph. */
+  private readonly blocks: FirewallBlock[] = [];
 
   constructor(
     private readonly text: string,
@@ -694,7 +719,9 @@ class NftablesScan {
           this.walk(node.body, { table: header.qualifiedName });
         } else if (header.object === 'chain') {
           const table = header.table ?? context.table;
-          this.walk(node.body, { ...(table ? { table } : {}), ...(header.name ? { chain: header.name } : {}), ...chainHook(node.body) });
+          const hook = chainHook(node.body);
+          const guardsInput = table !== undefined && header.name !== undefined && this.guardsInput(table, header.name, hook);
+          this.walk(node.body, { ...(table ? { table } : {}), ...(header.name ? { chain: header.name } : {}), ...(hook.hook ? { hook: hook.hook } : {}), ...(guardsInput ? { guardsInput } : {}) });
         }
         continue;
       }
@@ -702,12 +729,54 @@ class NftablesScan {
       if (first !== undefined && COMMAND_VERBS.has(first) && node.tokens[1]?.text === 'rule') {
         const target = commandTarget(node.tokens, 2, 1);
         if (target) {
-          this.rule(node.tokens.slice(skipRulePosition(node.tokens, target.next)), { table: target.table, chain: target.names[0] });
+          const chain = target.names[0];
+          // nft adds a rule only to a chain that exists, so an input chain is declared before its `add rule`s.
+          const guardsInput = this.inputChains.size > 0 && first !== 'delete' && first !== 'destroy' && this.inputChains.has(`${target.table}\u0000${chain}`);
+          this.rule(node.tokens.slice(skipRulePosition(node.tokens, target.next)), guardsInput ? { table: target.table, chain, guardsInput } : { table: target.table, chain }, node.tokens);
         }
+      } else if (first === 'policy' && context.guardsInput) {
+        this.inputPolicy(node.tokens, context);
       } else if (context.chain && first !== 'type' && first !== 'policy' && first !== 'comment' && first !== 'devices') {
         this.rule(node.tokens, context);
       }
     }
+  }
+
+  /** Whether a chain block guards input: it hooks a filter chain to input, or reopens one that does. */
+  private guardsInput(table: string, chain: string, hook: ChainHook): boolean {
+    const key = `${table}\u0000${chain}`;
+    if (hook.hook === undefined) {
+      return this.inputChains.size > 0 && this.inputChains.has(key);
+    }
+    if (hook.hook !== 'input' || hook.type !== 'filter' || !INPUT_FAMILIES.has(table.slice(0, table.indexOf(' ')))) {
+      return false;
+    }
+    this.inputChains.add(key);
+    return true;
+  }
+
+  /** `policy drop;` or `policy accept;` of an input filter chain; anything else (a `$variable`) is not read. */
+  private inputPolicy(tokens: readonly Token[], context: ChainContext): void {
+    const verdict = tokens[1];
+    if (tokens.length !== 2 || (verdict.text !== 'drop' && verdict.text !== 'accept') || !context.chain) {
+      return;
+    }
+    this.inputPolicies.set(`${context.table ?? ''}\u0000${context.chain}`, { drop: verdict.text === 'drop', range: { start: tokens[0].start, end: verdict.end }, chain: context.chain });
+  }
+
+  /** The wiring facts of the whole ruleset; `undefined` when it blocks nothing. */
+  firewallFacts(): HostFirewallFacts | undefined {
+    let defaultDeny: InputPolicy | undefined;
+    for (const policy of this.inputPolicies.values()) {
+      if (policy.drop && (!defaultDeny || policy.range.start < defaultDeny.range.start)) {
+        defaultDeny = policy;
+      }
+    }
+    if (this.blocks.length === 0 && !defaultDeny) {
+      return undefined;
+    }
+    const blocks = this.blocks.sort((a, b) => a.range.start - b.range.start);
+    return { tool: 'nftables', blocks, ...(defaultDeny ? { defaultDeny: { range: defaultDeny.range, text: `chain ${defaultDeny.chain} { … policy drop; }` } } : {}) };
   }
 
   /** `table=…` and `hook=…` flags, made once per chain rather than once per rule: its rules share its context. */
@@ -726,7 +795,9 @@ class NftablesScan {
     return this.lastFlags;
   }
 
-  private rule(tokens: readonly Token[], context: ChainContext): void {
+  /** `written`: the whole statement when the rule comes with a command (`add rule inet filter input …`). */
+  private rule(tokens: readonly Token[], context: ChainContext, written: readonly Token[] = tokens): void {
+    const before = this.references.length;
     const rule = readRule(tokens, this.text);
     const verdict: Verdict | undefined = rule.verdict ?? (rule.natStatement ? { action: 'jump', target: rule.natStatement } : undefined);
     const info = { action: verdict?.action ?? 'other' } as Mutable<FirewallRuleInfo>;
@@ -745,7 +816,45 @@ class NftablesScan {
     for (const target of rule.natTargets) {
       emit.natTarget(target, natProtocol);
     }
+    // A source address limits what the rule blocks: only a drop for everyone is a fact about the port.
+    if (context.guardsInput && rule.source === null && this.references.length > before) {
+      this.collectBlocks(before, written);
+    }
   }
+
+  /** Blocks from the references a rule of an input chain added: dropped or rejected destination ports, not negated. */
+  private collectBlocks(from: number, written: readonly Token[]): void {
+    let text: string | undefined;
+    for (let k = from; k < this.references.length; k++) {
+      const { firewall, port, endPort, protocol, range } = this.references[k];
+      // A verdict map gives each element its own verdict, so the reference's action is the one that counts.
+      if (!firewall || (firewall.action !== 'deny' && firewall.action !== 'reject') || firewall.sourcePort || firewall.negated || port === null || endPort === null) {
+        continue;
+      }
+      text ??= ruleText(this.text, written);
+      this.blocks.push({ port, endPort, protocol, range, text });
+    }
+  }
+}
+
+/** A rule as written, for messages: its tokens on one line, one space wherever blanks, a line break or a comment part them, cut short when long. */
+function ruleText(text: string, tokens: readonly Token[]): string {
+  let written = '';
+  let previousEnd = -1;
+  for (const token of tokens) {
+    if (token.kind === 'newline') {
+      continue;
+    }
+    if (previousEnd >= 0 && token.start > previousEnd) {
+      written += ' ';
+    }
+    written += text.slice(token.start, token.end);
+    previousEnd = token.end;
+    if (written.length > MAX_RULE_TEXT) {
+      return `${written.slice(0, MAX_RULE_TEXT - 1)}…`;
+    }
+  }
+  return written;
 }
 
 class RuleEmitter {
@@ -953,13 +1062,19 @@ function valueElements(tokens: readonly Token[], start: number, withVerdicts: bo
   return first.kind === 'word' ? [{ token: first }] : [];
 }
 
+interface ChainHook {
+  readonly hook?: string;
+  /** The chain type: `filter`, `nat` or `route`. */
+  readonly type?: string;
+}
+
 /** `type filter hook input priority 0;` inside a base chain. */
-function chainHook(body: readonly Node[]): { hook?: string } {
+function chainHook(body: readonly Node[]): ChainHook {
   for (const node of body) {
     if (node.kind === 'statement' && node.tokens[0]?.text === 'type') {
       const hookIndex = node.tokens.findIndex((token) => token.text === 'hook');
       const hook = hookIndex >= 0 ? node.tokens[hookIndex + 1]?.text : undefined;
-      return hook ? { hook } : {};
+      return hook ? { hook, type: node.tokens[1]?.text } : {};
     }
   }
   return {};
@@ -1000,5 +1115,7 @@ export const scanNftables: Scanner = (text) => {
     problems.push(problem({ start: 0, end: 0 }, 'parse-error', `Could not read the ruleset: ${failureReason(error)}`));
   }
   problems.sort((a, b) => a.range.start - b.range.start);
-  return { format: 'nftables', references: scan.references.sort((a, b) => a.range.start - b.range.start), problems };
+  const references = scan.references.sort((a, b) => a.range.start - b.range.start);
+  const firewall = scan.firewallFacts();
+  return firewall ? { format: 'nftables', references, problems, wiring: { firewall: [firewall] } } : { format: 'nftables', references, problems };
 };

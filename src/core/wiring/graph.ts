@@ -925,8 +925,9 @@ export class WorkspaceModel {
     const imageEvidence = [...exposed, ...built, ...defaults];
     // What the image listens on, for the container side of `ports:`: a mapping is not evidence about itself.
     const imageSide = imageEvidence.length > 0 && !(buildUnknown && exposed.length === 0) ? imageEvidence : undefined;
-    const everything = [...declared, ...imageEvidence];
-    const listening = everything.length > 0 && !(buildUnknown && declared.length + exposed.length === 0) ? everything : undefined;
+    // The container side of `ports:` is a claim the image side judges: it counts only when nothing
+    // else is known, or a mapping already reported as wrong would make dials to it look right.
+    const listening = imageSide ?? (declared.length > 0 ? declared : undefined);
     const severity: DiagnosticSeverity = (imageSide ?? listening ?? []).some((entry) => entry.evidence.kind !== 'image') ? 'error' : 'warning';
     return { listening, imageSide, severity };
   }

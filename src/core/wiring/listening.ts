@@ -43,7 +43,7 @@ export function imageDefaultPorts(image: string | undefined, commandOverridden: 
   }
   return defaults.ports.map((entry) => ({
     port: entry.port,
-    endPort: entry.port,
+    endPort: entry.endPort ?? entry.port,
     protocol: entry.protocol,
     evidence: { kind: 'image', label: `${defaults.software} default for ${defaults.image}` },
   }));
