@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import {
   canonicalImageName,
-  IMAGE_DEFAULTS,
+  imageDefaultsTable,
   type ImagePort,
   lookupImage,
   parseImageReference,
@@ -33,12 +33,12 @@ function assertValidPorts(ports: readonly ImagePort[], where: string): void {
 
 describe('Image default ports table', () => {
   it('has at least 150 entries', () => {
-    assert.ok(IMAGE_DEFAULTS.length >= 150, `only ${IMAGE_DEFAULTS.length} entries`);
+    assert.ok(imageDefaultsTable().length >= 150, `only ${imageDefaultsTable().length} entries`);
   });
 
   it('names every image and alias once, in canonical form', () => {
     const seen = new Map<string, string>();
-    for (const entry of IMAGE_DEFAULTS) {
+    for (const entry of imageDefaultsTable()) {
       for (const name of [entry.image, ...(entry.aliases ?? [])]) {
         assert.ok(!seen.has(name), `${name} appears under ${seen.get(name)} and ${entry.image}`);
         seen.set(name, entry.image);
@@ -52,7 +52,7 @@ describe('Image default ports table', () => {
   });
 
   it('gives every entry a software name, an https source and valid ports', () => {
-    for (const entry of IMAGE_DEFAULTS) {
+    for (const entry of imageDefaultsTable()) {
       assert.ok(entry.software.trim().length > 0, `${entry.image} has no software name`);
       const source = new URL(entry.source);
       assert.equal(source.protocol, 'https:', `${entry.image} source ${entry.source}`);
@@ -64,14 +64,14 @@ describe('Image default ports table', () => {
   });
 
   it('lists ports for every entry, either by default or in a tag rule', () => {
-    for (const entry of IMAGE_DEFAULTS) {
+    for (const entry of imageDefaultsTable()) {
       const anyPorts = entry.ports.length > 0 || (entry.tags ?? []).some((rule) => rule.ports.length > 0);
       assert.ok(anyPorts, `${entry.image} lists no ports at all`);
     }
   });
 
   it('uses tag patterns without state (no g or y flag)', () => {
-    const rules = IMAGE_DEFAULTS.flatMap((entry) => entry.tags ?? []);
+    const rules = imageDefaultsTable().flatMap((entry) => entry.tags ?? []);
     assert.ok(rules.length >= 10, `only ${rules.length} tag rules`);
     for (const rule of rules) {
       assert.ok(!rule.match.global && !rule.match.sticky, `${rule.match} keeps state between tests`);
@@ -79,8 +79,8 @@ describe('Image default ports table', () => {
   });
 
   it('is frozen', () => {
-    assert.ok(Object.isFrozen(IMAGE_DEFAULTS));
-    assert.ok(IMAGE_DEFAULTS.every((entry) => Object.isFrozen(entry) && Object.isFrozen(entry.ports)));
+    assert.ok(Object.isFrozen(imageDefaultsTable()));
+    assert.ok(imageDefaultsTable().every((entry) => Object.isFrozen(entry) && Object.isFrozen(entry.ports)));
   });
 
   it('leaves out base images, which listen on nothing', () => {

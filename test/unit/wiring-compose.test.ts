@@ -1,17 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { scanCompose } from '../../src/core/scanners/compose';
 import type { SourceRange } from '../../src/core/types';
+import { span } from './wiringHarness';
 import type { ComposeServiceFacts, Dial } from '../../src/core/wiring/facts';
-
-/** The span of the `nth` (0-based) occurrence of `needle` in `text`. */
-function span(text: string, needle: string, nth = 0): SourceRange {
-  let index = -1;
-  for (let seen = 0; seen <= nth; seen++) {
-    index = text.indexOf(needle, index + 1);
-    assert.notEqual(index, -1, `test text has no occurrence ${nth} of ${JSON.stringify(needle)}`);
-  }
-  return { start: index, end: index + needle.length };
-}
 
 /** Units `[from, to)` of a span. */
 function part(range: SourceRange, from: number, to?: number): SourceRange {

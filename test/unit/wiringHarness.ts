@@ -1,6 +1,8 @@
-/** Builds a workspace model from file texts, as the editor and the command line feed it. */
+/** Builds a workspace model from file texts, as the editor and the command line feed it, and finds spans in test texts. */
+import * as assert from 'node:assert/strict';
 import { analyzeFile } from '../../src/core/analysis';
 import type { PortDiagnostic } from '../../src/core/analysis';
+import type { SourceRange } from '../../src/core/types';
 import { WorkspaceModel } from '../../src/core/wiring/graph';
 
 export const ROOT = '/project';
@@ -56,4 +58,14 @@ export function offsetIn(files: Files, relative: string, needle: string, delta =
     }
   }
   return index + delta;
+}
+
+/** The span of the `nth` (0-based) occurrence of `needle` in `text`. */
+export function span(text: string, needle: string, nth = 0): SourceRange {
+  let index = -1;
+  for (let seen = 0; seen <= nth; seen++) {
+    index = text.indexOf(needle, index + 1);
+    assert.notEqual(index, -1, `test text has no occurrence ${nth} of ${JSON.stringify(needle)}`);
+  }
+  return { start: index, end: index + needle.length };
 }
