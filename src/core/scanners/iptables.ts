@@ -8,7 +8,8 @@
 import type { FirewallAction, FirewallRuleInfo, Mutable, PortReference, Protocol, Scanner, ScanOptions, ScanProblem, SourceRange } from '../types';
 import type { FirewallBlock, HostFirewallFacts } from '../wiring/facts';
 import { ETC_SERVICES } from './namedServices';
-import { firewallInfoFor, parsePort, problem } from './portSyntax';
+import { firewallInfoFor, hostFirewallFacts, parsePort, problem } from './portSyntax';
+import type { InputPolicy } from './portSyntax';
 import type { ShellCommand, ShellWord } from './shellWords';
 import { forEachShellCommand, isVariableName, wholeWordVariable, wordSpan, wordTextSpan } from './shellWords';
 
@@ -107,11 +108,6 @@ interface RuleContext {
 }
 
 /** A chain policy, as `-P INPUT DROP` or a save file's `:INPUT DROP [0:0]` sets it. */
-interface InputPolicy {
-  readonly drop: boolean;
-  readonly range: SourceRange;
-}
-
 class IptablesScan {
   private readonly variables: Variables = { values: new Map(), commands: new Map() };
   /** Ports that INPUT rules drop or reject, for the workspace graph. */
@@ -291,22 +287,9 @@ class IptablesScan {
 
   /** The wiring facts of the whole file; `undefined` when it blocks nothing. */
   firewallFacts(): HostFirewallFacts | undefined {
-    let defaultDeny: InputPolicy | undefined;
-    for (const policy of this.inputPolicies.values()) {
-      if (policy.drop && (!defaultDeny || policy.range.start < defaultDeny.range.start)) {
-        defaultDeny = policy;
-      }
-    }
-    if (this.blocks.length === 0 && !defaultDeny) {
-      return undefined;
-    }
-    const blocks = this.blocks.sort((a, b) => a.range.start - b.range.start);
-    return {
-      tool: 'iptables',
-      blocks,
-      ...(defaultDeny ? { defaultDeny: { range: defaultDeny.range, text: this.text.slice(defaultDeny.range.start, defaultDeny.range.end) } } : {}),
-    };
+    return hostFirewallFacts('iptables', this.blocks, this.inputPolicies.values(), (policy) => this.text.slice(policy.range.start, policy.range.end));
   }
+
 
   addReference(reference: PortReference): void {
     this.references.push(reference);

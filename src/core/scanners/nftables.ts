@@ -11,7 +11,8 @@
 import type { FirewallAction, FirewallRuleInfo, Mutable, PortReference, Protocol, Scanner, ScanProblem, SourceRange } from '../types';
 import type { FirewallBlock, HostFirewallFacts } from '../wiring/facts';
 import { ETC_SERVICES } from './namedServices';
-import { failureReason, firewallInfoFor, NESTED_TOO_DEEPLY, parsePort, problem } from './portSyntax';
+import { failureReason, firewallInfoFor, hostFirewallFacts, NESTED_TOO_DEEPLY, parsePort, problem } from './portSyntax';
+import type { InputPolicy } from './portSyntax';
 
 // ---------------------------------------------------------------------------------------------
 // Tokens and blocks
@@ -631,9 +632,7 @@ const INPUT_FAMILIES: ReadonlySet<string> = new Set(['ip', 'ip6', 'inet']);
 const MAX_RULE_TEXT = 120;
 
 /** The last `policy` of an input filter chain. */
-interface InputPolicy {
-  readonly drop: boolean;
-  readonly range: SourceRange;
+interface ChainPolicy extends InputPolicy {
   readonly chain: string;
 }
 
@@ -673,7 +672,7 @@ class NftablesScan {
   /** Input filter chains seen so far, by table and name, so that `add rule` and a reopened chain find them. */
   private readonly inputChains = new Set<string>();
   /** The last policy of each input filter chain, by table and name: a later one replaces an earlier one. */
-  private readonly inputPolicies = new Map<string, InputPolicy>();
+  private readonly inputPolicies = new Map<string, ChainPolicy>();
   /** Ports that input filter chains drop or reject, for the workspace graph. */
   private readonly blocks: FirewallBlock[] = [];
 
@@ -766,18 +765,9 @@ class NftablesScan {
 
   /** The wiring facts of the whole ruleset; `undefined` when it blocks nothing. */
   firewallFacts(): HostFirewallFacts | undefined {
-    let defaultDeny: InputPolicy | undefined;
-    for (const policy of this.inputPolicies.values()) {
-      if (policy.drop && (!defaultDeny || policy.range.start < defaultDeny.range.start)) {
-        defaultDeny = policy;
-      }
-    }
-    if (this.blocks.length === 0 && !defaultDeny) {
-      return undefined;
-    }
-    const blocks = this.blocks.sort((a, b) => a.range.start - b.range.start);
-    return { tool: 'nftables', blocks, ...(defaultDeny ? { defaultDeny: { range: defaultDeny.range, text: `chain ${defaultDeny.chain} { … policy drop; }` } } : {}) };
+    return hostFirewallFacts('nftables', this.blocks, this.inputPolicies.values(), (policy) => `chain ${policy.chain} { … policy drop; }`);
   }
+
 
   /** `table=…` and `hook=…` flags, made once per chain rather than once per rule: its rules share its context. */
   private flagsOf(context: ChainContext): readonly string[] {

@@ -1,4 +1,5 @@
 import type { FirewallRuleInfo, Mutable, Protocol, ScanProblem, SourceRange } from '../types';
+import type { FirewallBlock, HostFirewallFacts } from '../wiring/facts';
 
 /** Largest valid TCP/UDP port. */
 export const MAX_PORT = 65535;
@@ -109,4 +110,36 @@ export function firewallInfoFor(
 /** Span helper: `[start, start + length)`. */
 export function span(start: number, length: number): SourceRange {
   return { start, end: start + length };
+}
+
+/** An input chain's policy as a ruleset sets it. */
+export interface InputPolicy {
+  readonly drop: boolean;
+  readonly range: SourceRange;
+}
+
+/**
+ * A host's input firewall as a ruleset describes it: its blocks in file order, and the first
+ * input chain whose policy drops, described by `describe`; `undefined` when it blocks nothing.
+ */
+export function hostFirewallFacts<P extends InputPolicy>(
+  tool: HostFirewallFacts['tool'],
+  blocks: FirewallBlock[],
+  policies: Iterable<P>,
+  describe: (policy: P) => string,
+): HostFirewallFacts | undefined {
+  let defaultDeny: P | undefined;
+  for (const policy of policies) {
+    if (policy.drop && (!defaultDeny || policy.range.start < defaultDeny.range.start)) {
+      defaultDeny = policy;
+    }
+  }
+  if (blocks.length === 0 && !defaultDeny) {
+    return undefined;
+  }
+  return {
+    tool,
+    blocks: blocks.sort((a, b) => a.range.start - b.range.start),
+    ...(defaultDeny ? { defaultDeny: { range: defaultDeny.range, text: describe(defaultDeny) } } : {}),
+  };
 }
