@@ -1,0 +1,545 @@
+/**
+ * Linking one Compose group: the services of a project merged across its base and override
+ * file, what each one listens on, the `ports:` check, the dials that reach them (environment
+ * URLs, healthchecks, nginx), host networking, the firewall a published port bypasses, and the
+ * conflicts between the project's files.
+ */
+import { COMPOSE_BASE_FILE_NAMES, COMPOSE_OVERRIDE_FILE_NAMES } from '../composeProject';
+import { isWildcardAddress, isOpenFirewallAllow } from '../rules/exposure';
+import { bindToLoopback } from '../rules/fixEdits';
+import { composeProjectConflicts, hostPortConflict } from '../rules/hostPortConflict';
+import { sensitivePortsIn } from '../rules/sensitivity';
+import type { DiagnosticSeverity, QuickFix, TextEdit } from '../rules/types';
+import type { PortReference, SourceRange } from '../types';
+import type { ComposeServiceFacts, Dial, HostFirewallFacts } from './facts';
+import type { EdgeKind, GraphEdge, GraphNode, ModelLocation } from './graph';
+import { describePorts, dockerfileListening, imageDefaultPorts, listensOn, onlyPort } from './listening';
+import type { ListeningPort } from './listening';
+import { LinkBuilder, location, MAX_RELATED, overlaps, protocolsMeet, relatedOf, reportSensitiveHostPort, servedLocations } from './links';
+import type { GroupLinks, LinkContext, LinkedFile } from './links';
+import { baseNameOf, directoryOf, isInside, resolvePath } from './paths';
+import {
+  containerPortNotListening,
+  dialPublishedPort,
+  environmentUrlPortNotListening,
+  healthcheckPortNotListening,
+  proxyPortNotListening,
+  publishedPortBypassesFirewall,
+} from './rules';
+
+const LOCAL_HOSTS: ReadonlySet<string> = new Set(['localhost', '127.0.0.1', '::1', '[::1]', '0.0.0.0']);
+export const PROJECT_FILE_NAMES: ReadonlySet<string> = new Set([...COMPOSE_BASE_FILE_NAMES, ...COMPOSE_OVERRIDE_FILE_NAMES]);
+
+/** Links one Compose group: a directory's base and override file as one project, any other Compose file alone. */
+export function linkCompose(model: LinkContext, key: string, members: ReadonlySet<string>, serial: number): GroupLinks {
+  const builder = new LinkBuilder(serial);
+  const directory = key.startsWith('compose:') ? key.slice('compose:'.length) : key;
+  const projects = composeProjectsOf(directory, members, key);
+  for (const project of projects) {
+    linkComposeProject(model, project, directory, builder);
+  }
+  // The other project file may appear later: a project file wants its siblings.
+  if (members.size > 0 && PROJECT_FILE_NAMES.has(baseNameOf([...members][0]))) {
+    for (const name of PROJECT_FILE_NAMES) {
+      builder.reads.add(`${directoryOf([...members][0])}/${name}`);
+    }
+  }
+  return builder.build();
+}
+
+function linkComposeProject(model: LinkContext, files: readonly string[], directory: string, builder: LinkBuilder): void {
+  const entries = files.map((name) => model.file(name)).filter((entry): entry is LinkedFile => entry !== undefined);
+  for (const entry of entries) {
+    builder.reads.add(entry.fileName);
+  }
+  // Conflicts between the base and the override file: Compose merges them into one project.
+  if (entries.length > 1) {
+    const conflicts = composeProjectConflicts(entries.map((entry) => ({ fileName: entry.fileName, text: entry.text, references: entry.analysis.references })));
+    for (const [name, found] of conflicts) {
+      for (const diagnostic of found) {
+        builder.report(name, diagnostic);
+      }
+    }
+  }
+  const services = mergeServices(entries);
+  if (services.size === 0) {
+    return;
+  }
+  const projectDirectory = entries.length > 0 ? directoryOf(entries[0].fileName) : directory;
+  const nodes = new Map<string, { service: MergedService; node: GraphNode; listening: ListeningPort[] | undefined; imageSide: ListeningPort[] | undefined; severity: DiagnosticSeverity }>();
+  const byHost = new Map<string, string>();
+  for (const service of services.values()) {
+    const resolved = composeListening(model, service, projectDirectory, builder);
+    const id = `compose:${projectDirectory}:${service.name}`;
+    const publishes = service.publishes.map(({ fileName, reference }) => ({
+      label: publishLabel(reference),
+      location: location(fileName, reference.range),
+    }));
+    const node: GraphNode = {
+      id,
+      kind: 'compose-service',
+      name: service.name,
+      group: projectDirectory,
+      location: location(service.definition.fileName, service.definition.range),
+      listens: resolved.listening,
+      publishes,
+      ...(service.facts.image ? { image: service.facts.image } : {}),
+      hostNetwork: service.facts.hostNetworkRange !== undefined,
+    };
+    builder.nodes.push(node);
+    nodes.set(service.name, { service, node, listening: resolved.listening, imageSide: resolved.imageSide, severity: resolved.severity });
+    byHost.set(service.name.toLowerCase(), service.name);
+    for (const alias of service.facts.aliases) {
+      if (!byHost.has(alias)) {
+        byHost.set(alias, service.name);
+      }
+    }
+    for (const entry of resolved.listening ?? []) {
+      if (entry.evidence.fileName && entry.evidence.range) {
+        builder.spots.push({ location: location(entry.evidence.fileName, entry.evidence.range), node: id, port: entry.port, endPort: entry.endPort, kind: 'listen', label: `${service.name} ${entry.evidence.label}` });
+      }
+    }
+    for (const volume of service.facts.volumes) {
+      const source = resolvePath(projectDirectory, volume.source);
+      if (source) {
+        builder.mounts.push(source);
+      }
+    }
+  }
+
+  // Ports: the container side of each mapping against what the image listens on.
+  for (const { service, node, imageSide, severity } of nodes.values()) {
+    if (service.facts.hostNetworkRange) {
+      continue;
+    }
+    for (const { fileName, reference } of service.publishes) {
+      if (reference.port === null || reference.endPort === null) {
+        continue;
+      }
+      const spotRange = reference.portRange ?? reference.range;
+      const matched = imageSide ? listensOn(imageSide, reference.port, reference.endPort, reference.protocol) : undefined;
+      const ok = imageSide ? matched !== undefined : undefined;
+      const edge: GraphEdge = {
+        kind: 'publish-container',
+        from: node.id,
+        to: node.id,
+        port: reference.port,
+        location: location(fileName, spotRange),
+        label: `ports ${textAt(model, fileName, reference.range)}`,
+        ok,
+        served: servedLocations(matched ? [matched] : [], node),
+        ...(ok === false ? { rule: containerPortNotListening.id } : {}),
+      };
+      builder.edges.push(edge);
+      if (ok !== false || !imageSide) {
+        continue;
+      }
+      const only = onlyPort(imageSide);
+      const written = textAt(model, fileName, reference.range);
+      const fixes: QuickFix[] = only !== undefined && reference.portRange && reference.port === reference.endPort
+        ? [{ kind: 'edit', title: `Forward to container port ${only}`, edits: [{ range: reference.portRange, newText: String(only) }], isPreferred: true }]
+        : [];
+      builder.report(fileName, {
+        rule: containerPortNotListening.id,
+        severity: severity,
+        message: `"${written}" forwards to container port ${portText(reference)}, but ${service.name} listens on ${model.evidenceText(imageSide, fileName)}`,
+        range: spotRange,
+        reference,
+        related: relatedOf(imageSide, `${service.name} listens here`),
+        ...(fixes.length > 0 ? { fixes } : {}),
+      });
+    }
+  }
+
+  // Dials: environment URLs and healthchecks of the services, and the nginx configs that run in the project.
+  const dials: { dial: Dial; fileName: string; from?: MergedService }[] = [];
+  for (const { service } of nodes.values()) {
+    for (const { dial, fileName } of service.dials) {
+      dials.push({ dial, fileName, from: service });
+    }
+  }
+  for (const name of nginxFilesOf(model, projectDirectory, builder)) {
+    builder.reads.add(name);
+    for (const dial of model.file(name)?.analysis.wiring?.nginx?.dials ?? []) {
+      dials.push({ dial, fileName: name });
+    }
+  }
+  for (const { dial, fileName, from } of dials) {
+    const own = dial.via === 'healthcheck' && from && (LOCAL_HOSTS.has(dial.host) || byHost.get(dial.host) === from.name) ? from.name : undefined;
+    if (dial.via === 'healthcheck' && !own) {
+      continue;
+    }
+    const targetName = own ?? byHost.get(dial.host);
+    const target = targetName !== undefined ? nodes.get(targetName) : undefined;
+    if (!target) {
+      continue;
+    }
+    judgeDial(model, dial, fileName, from, target, builder);
+  }
+
+  hostNetworkExposure(model, [...nodes.values()].map(({ service, node, listening }) => ({ service, node, listening })), builder);
+  firewallBypass(model, [...nodes.values()].map(({ service }) => service), projectDirectory, builder);
+}
+
+function judgeDial(
+  model: LinkContext,
+  dial: Dial,
+  fileName: string,
+  from: MergedService | undefined,
+  target: { service: MergedService; node: GraphNode; listening: ListeningPort[] | undefined; severity: DiagnosticSeverity },
+  builder: LinkBuilder,
+): void {
+  const kind: EdgeKind = dial.via === 'environment' ? 'environment' : dial.via === 'healthcheck' ? 'healthcheck' : 'proxy';
+  const spotRange = dial.portRange ?? dial.hostRange;
+  const label = dial.label ? `${dial.label} ${dial.text}` : dial.text;
+  const listening = target.listening;
+  const matched = listening ? listensOn(listening, dial.port, dial.port, 'tcp') : undefined;
+  const ok = listening ? matched !== undefined : undefined;
+  let rule: string | undefined;
+  let message: string | undefined;
+  let fixes: QuickFix[] = [];
+  const name = target.service.name;
+  const dialled = `${dial.host}:${dial.port}`;
+  const who = dial.via === 'environment' ? `${dial.label ?? 'The environment'} dials` : dial.via === 'healthcheck' ? 'The healthcheck dials' : `${dial.label ?? 'proxy_pass'} dials`;
+  if (listening && ok === false) {
+    // Dialling the published host port from inside the network is its own mistake, with its own fix.
+    const published = dial.via === 'healthcheck' ? undefined : target.service.publishes.find(({ reference }) => reference.hostPort !== undefined && reference.hostPort !== null && reference.hostPort <= dial.port && (reference.hostPortEnd ?? reference.hostPort) >= dial.port);
+    if (published && published.reference.port !== null) {
+      const containerPort = published.reference.port + (dial.port - (published.reference.hostPort as number));
+      rule = dialPublishedPort.id;
+      message = `${who} ${dialled}: ${dial.port} is the host port ${name} publishes (${model.where(published.fileName, published.reference.range, fileName)}); inside the Compose network only container port ${containerPort} answers`;
+      if (dial.portRange) {
+        fixes = [{ kind: 'edit', title: `Dial container port ${containerPort}`, edits: [{ range: dial.portRange, newText: String(containerPort) }], isPreferred: true }];
+      }
+    } else {
+      rule = dial.via === 'environment' ? environmentUrlPortNotListening.id : dial.via === 'healthcheck' ? healthcheckPortNotListening.id : proxyPortNotListening.id;
+      message = `${who} ${dialled}, but ${name} listens on ${model.evidenceText(listening, fileName)}`;
+      const only = onlyPort(listening);
+      if (only !== undefined) {
+        const edit: TextEdit = dial.portRange
+          ? { range: dial.portRange, newText: String(only) }
+          : { range: { start: dial.hostRange.end, end: dial.hostRange.end }, newText: `:${only}` };
+        fixes = [{ kind: 'edit', title: `Dial port ${only}`, edits: [edit], isPreferred: true }];
+      }
+    }
+  }
+  const edge: GraphEdge = {
+    kind,
+    ...(from ? { from: `compose:${target.node.group}:${from.name}` } : {}),
+    to: target.node.id,
+    port: dial.port,
+    location: location(fileName, spotRange),
+    label,
+    ok,
+    served: servedLocations(matched ? [matched] : [], target.node),
+    ...(rule ? { rule } : {}),
+  };
+  builder.edges.push(edge);
+  builder.spots.push({ location: edge.location, node: target.node.id, port: dial.port, kind: 'dial', edge, label });
+  if (rule && message && listening) {
+    builder.report(fileName, {
+      rule,
+      severity: target.severity,
+      message,
+      range: spotRange,
+      related: [
+        ...relatedOf(listening, `${name} listens here`),
+        { message: `Service ${name}`, range: target.node.location.range, fileName: target.node.location.fileName },
+      ].slice(0, MAX_RELATED),
+      ...(fixes.length > 0 ? { fixes } : {}),
+    });
+  }
+}
+
+/** The nginx files that run in a project: mounted into one of its services, or in its directory tree with no nearer project. */
+function nginxFilesOf(model: LinkContext, projectDirectory: string, builder: LinkBuilder): string[] {
+  const found: string[] = [];
+  for (const name of model.nginxFiles) {
+    if (builder.mounts.some((mount) => isInside(name, mount))) {
+      found.push(name);
+      continue;
+    }
+    if (!isInside(name, projectDirectory)) {
+      continue;
+    }
+    let nearer = false;
+    for (let directory = directoryOf(name); directory !== projectDirectory && isInside(directory, projectDirectory); directory = directoryOf(directory)) {
+      if (model.hasComposeGroup(directory)) {
+        nearer = true;
+        break;
+      }
+      if (directoryOf(directory) === directory) {
+        break;
+      }
+    }
+    if (!nearer) {
+      found.push(name);
+    }
+  }
+  return found.sort();
+}
+
+function composeListening(model: LinkContext, service: MergedService, projectDirectory: string, builder: LinkBuilder): { listening: ListeningPort[] | undefined; imageSide: ListeningPort[] | undefined; severity: DiagnosticSeverity } {
+  const declared: ListeningPort[] = [];
+  const exposed: ListeningPort[] = [];
+  for (const { fileName, reference } of service.exposes) {
+    if (reference.port !== null && reference.endPort !== null) {
+      exposed.push({ port: reference.port, endPort: reference.endPort, protocol: reference.protocol, evidence: { kind: 'declared', fileName, range: reference.portRange ?? reference.range, label: 'expose' } });
+    }
+  }
+  for (const { fileName, reference } of service.publishes) {
+    if (reference.port !== null && reference.endPort !== null) {
+      declared.push({ port: reference.port, endPort: reference.endPort, protocol: reference.protocol, evidence: { kind: 'declared', fileName, range: reference.portRange ?? reference.range, label: 'ports' } });
+    }
+  }
+  const facts = service.facts;
+  let built: ListeningPort[] = [];
+  let baseImage: string | undefined;
+  let buildUnknown = false;
+  if (facts.build) {
+    const context = resolvePath(projectDirectory, facts.build.context);
+    const dockerfile = context ? resolvePath(context, facts.build.dockerfile) : undefined;
+    const entry = dockerfile ? model.file(dockerfile) : undefined;
+    if (dockerfile) {
+      builder.reads.add(dockerfile);
+    }
+    const dockerfileFacts = entry?.analysis.wiring?.dockerfile;
+    if (!dockerfile || !dockerfileFacts) {
+      buildUnknown = true;
+    } else {
+      const result = dockerfileListening(dockerfile, dockerfileFacts, facts.build.target);
+      built = result.exposed;
+      baseImage = result.baseImage;
+      buildUnknown = result.unknown;
+    }
+  }
+  const defaults = facts.build
+    ? buildUnknown ? [] : imageDefaultPorts(baseImage, facts.commandOverridden, facts.environmentKeys)
+    : imageDefaultPorts(facts.image, facts.commandOverridden, facts.environmentKeys);
+  // Every source counts: a built image keeps its base image's EXPOSE, and a service may listen
+  // on more than one file declares, so a port is wrong only when no evidence names it.
+  const imageEvidence = [...exposed, ...built, ...defaults];
+  // What the image listens on, for the container side of `ports:`: a mapping is not evidence about itself.
+  const imageSide = imageEvidence.length > 0 && !(buildUnknown && exposed.length === 0) ? imageEvidence : undefined;
+  // The container side of `ports:` is a claim the image side judges: it counts only when nothing
+  // else is known, or a mapping already reported as wrong would make dials to it look right.
+  const listening = imageSide ?? (declared.length > 0 ? declared : undefined);
+  const severity: DiagnosticSeverity = (imageSide ?? listening ?? []).some((entry) => entry.evidence.kind !== 'image') ? 'error' : 'warning';
+  return { listening, imageSide, severity };
+}
+
+/** With host networking, every port a service listens on is a host port on every interface. */
+function hostNetworkExposure(model: LinkContext, services: readonly { service: MergedService; node: GraphNode; listening: ListeningPort[] | undefined }[], builder: LinkBuilder): void {
+  const hostPorts: { service: string; entry: ListeningPort; fileName: string; range: SourceRange }[] = [];
+  for (const { service, listening } of services) {
+    const range = service.facts.hostNetworkRange;
+    if (!range || !listening) {
+      continue;
+    }
+    const fileName = service.hostNetworkFile ?? service.definition.fileName;
+    for (const entry of listening) {
+      hostPorts.push({ service: service.name, entry, fileName, range });
+      reportSensitiveHostPort(model, `${service.name} runs with network_mode: host`, entry, fileName, range, fileName, builder);
+    }
+  }
+  // Two host-networked services, or one and a published port, on one host port: the second fails to bind.
+  const published = services.flatMap(({ service }) => (service.facts.hostNetworkRange ? [] : service.publishes.map((publish) => ({ name: service.name, ...publish }))));
+  for (const current of hostPorts) {
+    const clash = hostPorts.find((other) => other !== current && other.service !== current.service && overlaps(other.entry, current.entry));
+    const publisher = published.find(({ reference }) => reference.hostPort !== undefined && reference.hostPort !== null && isWildcardAddress(reference.hostIp)
+      && reference.hostPort <= current.entry.endPort && (reference.hostPortEnd ?? reference.hostPort) >= current.entry.port && protocolsMeet(reference.protocol, current.entry.protocol));
+    const other = clash
+      ? { name: clash.service, fileName: clash.fileName, range: clash.range, how: 'also runs with network_mode: host and listens on it' }
+      : publisher
+        ? { name: publisher.name, fileName: publisher.fileName, range: publisher.reference.range, how: 'publishes it on the host' }
+        : undefined;
+    if (!other) {
+      continue;
+    }
+    builder.report(current.fileName, {
+      rule: hostPortConflict.id,
+      severity: hostPortConflict.defaultSeverity,
+      message: `${current.service} runs with network_mode: host and listens on ${describePorts([current.entry])}, and service "${other.name}" ${other.how} (${model.where(other.fileName, other.range, current.fileName)}): the second to start fails to bind`,
+      range: current.range,
+      related: [{ message: `Service ${other.name}`, range: other.range, fileName: other.fileName }],
+    });
+  }
+}
+
+/** Docker publishes through its own chains, before ufw's and firewalld's input rules see the packet. */
+function firewallBypass(model: LinkContext, services: readonly MergedService[], projectDirectory: string, builder: LinkBuilder): void {
+  const host = model.hostOf(projectDirectory);
+  const firewalls: { fileName: string; facts: HostFirewallFacts }[] = [];
+  const allows: PortReference[] = [];
+  for (const name of model.firewallFiles) {
+    if (model.hostOf(name) !== host) {
+      continue;
+    }
+    const entry = model.file(name);
+    builder.reads.add(name);
+    for (const facts of entry?.analysis.wiring?.firewall ?? []) {
+      firewalls.push({ fileName: name, facts });
+    }
+    for (const reference of entry?.analysis.references ?? []) {
+      if (isOpenFirewallAllow(reference)) {
+        allows.push(reference);
+      }
+    }
+  }
+  if (firewalls.length === 0) {
+    return;
+  }
+  for (const service of services) {
+    if (service.facts.hostNetworkRange) {
+      continue;
+    }
+    for (const { fileName, reference } of service.publishes) {
+      const hostPort = reference.hostPort;
+      if (hostPort === undefined || hostPort === null || !isWildcardAddress(reference.hostIp)) {
+        continue;
+      }
+      const hostPortEnd = reference.hostPortEnd ?? hostPort;
+      // A port the firewall deliberately lets in was meant to be public.
+      if (allows.some((allow) => allow.port !== null && allow.port <= hostPort && (allow.endPort ?? allow.port) >= hostPortEnd && protocolsMeet(allow.protocol, reference.protocol))) {
+        continue;
+      }
+      let blocker: { fileName: string; range: SourceRange; text: string; tool: string } | undefined;
+      for (const { fileName: firewallFile, facts } of firewalls) {
+        const block = facts.blocks.find((candidate) => candidate.port <= hostPortEnd && candidate.endPort >= hostPort && protocolsMeet(candidate.protocol, reference.protocol));
+        if (block) {
+          blocker = { fileName: firewallFile, range: block.range, text: block.text, tool: facts.tool };
+          break;
+        }
+      }
+      if (!blocker) {
+        for (const { fileName: firewallFile, facts } of firewalls) {
+          if (facts.defaultDeny) {
+            blocker = { fileName: firewallFile, range: facts.defaultDeny.range, text: facts.defaultDeny.text, tool: facts.tool };
+            break;
+          }
+        }
+      }
+      if (!blocker) {
+        continue;
+      }
+      const ports = hostPort === hostPortEnd ? String(hostPort) : `${hostPort}-${hostPortEnd}`;
+      // The software behind the port is the container's: judge the risk by the container port.
+      const sensitive = reference.port !== null && reference.endPort !== null ? sensitivePortsIn(model.knowledge, reference.port, reference.endPort, reference.protocol)[0] : undefined;
+      const fix = bindToLoopback(model.file(fileName)?.text ?? '', reference);
+      const edge: GraphEdge = {
+        kind: 'publish-firewall',
+        from: `compose:${projectDirectory}:${service.name}`,
+        to: `compose:${projectDirectory}:${service.name}`,
+        port: hostPort,
+        location: location(fileName, reference.range),
+        label: `ports ${textAt(model, fileName, reference.range)}`,
+        ok: false,
+        served: [location(blocker.fileName, blocker.range)],
+        rule: publishedPortBypassesFirewall.id,
+      };
+      builder.edges.push(edge);
+      builder.report(fileName, {
+        rule: publishedPortBypassesFirewall.id,
+        severity: sensitive && sensitive.sensitive.severity === 'high' ? 'error' : publishedPortBypassesFirewall.defaultSeverity,
+        message: `${service.name} publishes ${ports} on all interfaces, and Docker's published ports skip ${blocker.tool}'s input rules: "${blocker.text}" (${model.where(blocker.fileName, blocker.range, fileName)}) does not block it, so it stays reachable from other machines${sensitive ? ` (${sensitive.sensitive.service})` : ''}`,
+        range: reference.range,
+        reference,
+        related: [{ message: `The ${blocker.tool} rule it skips`, range: blocker.range, fileName: blocker.fileName }],
+        ...(fix ? { fixes: [{ kind: 'edit', title: 'Publish on 127.0.0.1 only', edits: [fix], isPreferred: true }] } : {}),
+      });
+    }
+  }
+}
+
+function textAt(model: LinkContext, fileName: string, range: SourceRange): string {
+  return (model.file(fileName)?.text ?? '').slice(range.start, Math.min(range.end, range.start + 120));
+}
+
+interface PlacedReference {
+  readonly fileName: string;
+  readonly reference: PortReference;
+}
+
+/** A service as Compose sees it after merging the project's files. */
+interface MergedService {
+  readonly name: string;
+  facts: ComposeServiceFacts;
+  /** Where the service is first defined. */
+  readonly definition: ModelLocation;
+  hostNetworkFile?: string;
+  readonly publishes: PlacedReference[];
+  readonly exposes: PlacedReference[];
+  readonly dials: { dial: Dial; fileName: string }[];
+}
+
+/** The projects in one Compose group: the base and override file merged, any other file alone. */
+function composeProjectsOf(directory: string, members: ReadonlySet<string>, key: string): string[][] {
+  if (key !== `compose:${directory}` || !PROJECT_FILE_NAMES.has(baseNameOf([...members][0] ?? ''))) {
+    return [[...members]];
+  }
+  const present = new Map([...members].map((name) => [baseNameOf(name), name]));
+  const base = COMPOSE_BASE_FILE_NAMES.find((name) => present.has(name));
+  const override = COMPOSE_OVERRIDE_FILE_NAMES.find((name) => present.has(name));
+  const merged = [base, override].filter((name): name is string => name !== undefined).map((name) => present.get(name) as string);
+  const alone = [...members].filter((name) => !merged.includes(name)).map((name) => [name]);
+  return [merged, ...alone].filter((project) => project.length > 0);
+}
+
+function mergeServices(entries: readonly LinkedFile[]): Map<string, MergedService> {
+  const services = new Map<string, MergedService>();
+  for (const entry of entries) {
+    for (const facts of entry.analysis.wiring?.composeServices ?? []) {
+      const existing = services.get(facts.name);
+      if (!existing) {
+        services.set(facts.name, {
+          name: facts.name,
+          facts,
+          definition: { fileName: entry.fileName, range: facts.nameRange },
+          ...(facts.hostNetworkRange ? { hostNetworkFile: entry.fileName } : {}),
+          publishes: [],
+          exposes: [],
+          dials: facts.dials.map((dial) => ({ dial, fileName: entry.fileName })),
+        });
+        continue;
+      }
+      // A later file overrides single values and adds to lists, as Compose merges.
+      existing.facts = {
+        ...existing.facts,
+        ...(facts.image !== undefined ? { image: facts.image, imageRange: facts.imageRange } : {}),
+        ...(facts.build !== undefined ? { build: facts.build } : {}),
+        ...(facts.hostNetworkRange !== undefined ? { hostNetworkRange: facts.hostNetworkRange } : {}),
+        commandOverridden: existing.facts.commandOverridden || facts.commandOverridden,
+        environmentKeys: [...existing.facts.environmentKeys, ...facts.environmentKeys],
+        aliases: [...existing.facts.aliases, ...facts.aliases],
+        volumes: [...existing.facts.volumes, ...facts.volumes],
+      };
+      if (facts.hostNetworkRange) {
+        existing.hostNetworkFile = entry.fileName;
+      }
+      for (const dial of facts.dials) {
+        existing.dials.push({ dial, fileName: entry.fileName });
+      }
+    }
+    for (const reference of entry.analysis.references) {
+      const service = reference.scope !== undefined ? services.get(reference.scope) : undefined;
+      if (!service) {
+        continue;
+      }
+      if (reference.role === 'publish') {
+        service.publishes.push({ fileName: entry.fileName, reference });
+      } else if (reference.role === 'expose') {
+        service.exposes.push({ fileName: entry.fileName, reference });
+      }
+    }
+  }
+  return services;
+}
+
+function portText(reference: PortReference): string {
+  return reference.port === reference.endPort ? String(reference.port) : `${reference.port}-${reference.endPort}`;
+}
+
+function publishLabel(reference: PortReference): string {
+  const host = reference.hostPort === undefined ? '' : reference.hostPort === null ? 'ephemeral → ' : `${reference.hostIp ? `${reference.hostIp}:` : ''}${reference.hostPort}${reference.hostPortEnd !== undefined && reference.hostPortEnd !== null && reference.hostPortEnd !== reference.hostPort ? `-${reference.hostPortEnd}` : ''} → `;
+  return `${host}${reference.port === null ? '?' : portText(reference)}/${reference.protocol}`;
+}
