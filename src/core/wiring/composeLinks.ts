@@ -253,13 +253,14 @@ function judgeDial(
 
 /** The nginx files that run in a project: mounted into one of its services, or in its directory tree with no nearer project. */
 function nginxFilesOf(model: LinkContext, projectDirectory: string, builder: LinkBuilder): string[] {
-  const found: string[] = [];
-  for (const name of model.nginxFiles) {
-    if (builder.mounts.some((mount) => isInside(name, mount))) {
-      found.push(name);
-      continue;
+  const found = new Set<string>();
+  for (const mount of builder.mounts) {
+    for (const name of model.nginxFiles.atOrUnder(mount)) {
+      found.add(name);
     }
-    if (!isInside(name, projectDirectory)) {
+  }
+  for (const name of model.nginxFiles.under(projectDirectory)) {
+    if (found.has(name)) {
       continue;
     }
     let nearer = false;
@@ -273,10 +274,10 @@ function nginxFilesOf(model: LinkContext, projectDirectory: string, builder: Lin
       }
     }
     if (!nearer) {
-      found.push(name);
+      found.add(name);
     }
   }
-  return found.sort();
+  return [...found].sort();
 }
 
 function composeListening(model: LinkContext, service: MergedService, projectDirectory: string, builder: LinkBuilder): { listening: ListeningPort[] | undefined; imageSide: ListeningPort[] | undefined; severity: DiagnosticSeverity } {
@@ -371,7 +372,8 @@ function firewallBypass(model: LinkContext, services: readonly MergedService[], 
   const host = model.hostOf(projectDirectory);
   const firewalls: { fileName: string; facts: HostFirewallFacts }[] = [];
   const allows: PortReference[] = [];
-  for (const name of model.firewallFiles) {
+  // A host is a Compose directory, so its firewalls lie under it.
+  for (const name of model.firewallFiles.under(host)) {
     if (model.hostOf(name) !== host) {
       continue;
     }

@@ -24,6 +24,7 @@ import { linkNamespace } from './kubernetesLinks';
 import { describePorts } from './listening';
 import type { ListeningPort } from './listening';
 import type { GroupLinks, LinkContext, LinkedFile, Spot } from './links';
+import { ancestorsOf, DirectoryIndex } from './directoryIndex';
 import { baseNameOf, directoryOf, isInside, slashed } from './paths';
 
 export type { Evidence, ListeningPort } from './listening';
@@ -146,8 +147,12 @@ export class WorkspaceModel {
   private readonly readers = new Map<string, Set<string>>();
   /** File → groups with findings on it. */
   private readonly findingGroups = new Map<string, Set<string>>();
-  private readonly nginxFiles = new Set<string>();
-  private readonly firewallFiles = new Set<string>();
+  private readonly nginxFiles = new DirectoryIndex();
+  private readonly firewallFiles = new DirectoryIndex();
+  /** Bind-mount source → the Compose groups whose services mount it, from each group's last link. */
+  private readonly mounters = new Map<string, Set<string>>();
+  /** Directory → the Compose groups of the files in it: the groups a firewall there guards. */
+  private readonly composeGroupsIn = new Map<string, Set<string>>();
   private readonly absent = new Set<string>();
   private readonly settledCache = new Map<string, { stamp: string; diagnostics: readonly PortDiagnostic[] }>();
   private knowledge: KnowledgeBase;
@@ -213,6 +218,7 @@ export class WorkspaceModel {
     this.files.set(name, { fileName: name, text, analysis, groups });
     if (analysis.format === 'compose') {
       this.addComposeDirectory(directoryOf(name), 1);
+      addTo(this.composeGroupsIn, directoryOf(name), composeGroupKey(name));
     }
     for (const key of groups) {
       let members = this.groupMembers.get(key);
@@ -411,6 +417,9 @@ export class WorkspaceModel {
       const members = this.groupMembers.get(key);
       members?.delete(name);
       this.dirty.add(key);
+      if (members?.size === 0 && key.startsWith('compose:')) {
+        removeFrom(this.composeGroupsIn, directoryOf(name), key);
+      }
     }
     if (this.nginxFiles.delete(name)) {
       this.markComposeGroupsAbove(name);
@@ -424,28 +433,24 @@ export class WorkspaceModel {
 
   /** An nginx file joins the Compose project of the nearest directory above it, or one that mounts it. */
   private markComposeGroupsAbove(name: string): void {
-    for (const [key, links] of this.links) {
-      if (key.startsWith('compose:') && links.mounts.some((mount) => isInside(name, mount))) {
+    for (const key of this.mounters.get(name) ?? []) {
+      this.dirty.add(key);
+    }
+    for (const directory of ancestorsOf(name)) {
+      for (const key of this.mounters.get(directory) ?? []) {
         this.dirty.add(key);
       }
-    }
-    for (let directory = directoryOf(name); ; directory = directoryOf(directory)) {
       const key = `compose:${directory}`;
       if (this.groupMembers.has(key)) {
         this.dirty.add(key);
       }
-      if (directory === '/' || directory === '.' || directoryOf(directory) === directory) {
-        break;
-      }
     }
   }
 
+  /** A firewall guards the Compose groups of its host's directory. */
   private markComposeGroupsOnHost(name: string): void {
-    const host = this.hostOf(name);
-    for (const key of this.groupMembers.keys()) {
-      if (key.startsWith('compose:') && this.hostOf(key.slice('compose:'.length)) === host) {
-        this.dirty.add(key);
-      }
+    for (const key of this.composeGroupsIn.get(this.hostOf(name)) ?? []) {
+      this.dirty.add(key);
     }
   }
 
@@ -464,13 +469,11 @@ export class WorkspaceModel {
     if (!appearsOrGoes) {
       return;
     }
-    for (const firewall of this.firewallFiles) {
-      if (isInside(firewall, directory)) {
-        for (const key of this.readers.get(firewall) ?? []) {
-          this.dirty.add(key);
-        }
-        this.markComposeGroupsOnHost(firewall);
+    for (const firewall of this.firewallFiles.under(directory)) {
+      for (const key of this.readers.get(firewall) ?? []) {
+        this.dirty.add(key);
       }
+      this.markComposeGroupsOnHost(firewall);
     }
   }
 
@@ -536,6 +539,9 @@ export class WorkspaceModel {
         for (const name of previous.findings.keys()) {
           this.findingGroups.get(name)?.delete(key);
         }
+        for (const mount of previous.mounts) {
+          removeFrom(this.mounters, mount, key);
+        }
       }
       const members = this.groupMembers.get(key);
       if (!members || members.size === 0) {
@@ -546,20 +552,13 @@ export class WorkspaceModel {
       const links = key.startsWith('k8s:') ? linkNamespace(context, key, members, ++this.serial) : linkCompose(context, key, members, ++this.serial);
       this.links.set(key, links);
       for (const name of links.reads) {
-        let readers = this.readers.get(name);
-        if (!readers) {
-          readers = new Set();
-          this.readers.set(name, readers);
-        }
-        readers.add(key);
+        addTo(this.readers, name, key);
       }
       for (const name of links.findings.keys()) {
-        let groups = this.findingGroups.get(name);
-        if (!groups) {
-          groups = new Set();
-          this.findingGroups.set(name, groups);
-        }
-        groups.add(key);
+        addTo(this.findingGroups, name, key);
+      }
+      for (const mount of links.mounts) {
+        addTo(this.mounters, mount, key);
       }
     }
   }
@@ -608,4 +607,21 @@ function samePort(a: Spot, b: Spot): boolean {
   const aEnd = a.endPort ?? a.port;
   const bEnd = b.endPort ?? b.port;
   return a.port <= bEnd && b.port <= aEnd;
+}
+
+function addTo(map: Map<string, Set<string>>, key: string, value: string): void {
+  let values = map.get(key);
+  if (!values) {
+    values = new Set();
+    map.set(key, values);
+  }
+  values.add(value);
+}
+
+function removeFrom(map: Map<string, Set<string>>, key: string, value: string): void {
+  const values = map.get(key);
+  values?.delete(value);
+  if (values?.size === 0) {
+    map.delete(key);
+  }
 }

@@ -17,7 +17,7 @@ const WORKLOAD_KINDS: ReadonlySet<string> = new Set(['Pod', 'Deployment', 'State
 export function linkNamespace(model: LinkContext, key: string, members: ReadonlySet<string>, serial: number): GroupLinks {
   const builder = new LinkBuilder(serial);
   const namespace = key.slice('k8s:'.length) || undefined;
-  const workloads: { fileName: string; object: KubernetesObjectFacts; node: GraphNode }[] = [];
+  const workloads: SelectableWorkload[] = [];
   const services = new Map<string, { fileName: string; object: KubernetesObjectFacts; node: GraphNode }>();
   const backends: { fileName: string; object: KubernetesObjectFacts }[] = [];
   const byLabel = new Map<string, typeof workloads>();
@@ -43,7 +43,7 @@ export function linkNamespace(model: LinkContext, key: string, members: Readonly
           hostNetwork: object.hostNetworkRange !== undefined,
         };
         builder.nodes.push(node);
-        const workload = { fileName, object, node };
+        const workload = { fileName, object, node, listening };
         workloads.push(workload);
         for (const [label, value] of Object.entries(object.podLabels ?? {})) {
           const labelKey = `${label}=${value}`;
@@ -149,7 +149,7 @@ export function linkNamespace(model: LinkContext, key: string, members: Readonly
 function serviceToPods(
   model: LinkContext,
   service: { fileName: string; object: KubernetesObjectFacts; node: GraphNode },
-  byLabel: ReadonlyMap<string, readonly { fileName: string; object: KubernetesObjectFacts; node: GraphNode }[]>,
+  byLabel: ReadonlyMap<string, readonly SelectableWorkload[]>,
   builder: LinkBuilder,
 ): void {
   const selector = service.object.selector;
@@ -169,7 +169,8 @@ function serviceToPods(
     const broken: { fileName: string; object: KubernetesObjectFacts; listening: ListeningPort[] }[] = [];
     for (const workload of selected) {
       const containers = (workload.object.containers ?? []).filter((container) => !container.init);
-      const listening = workloadListening(workload.fileName, containers);
+      // Read once per workload when it was added, not once per Service port.
+      const listening = workload.listening;
       let ok: boolean | undefined;
       let served: ModelLocation[] = [];
       if (typeof target === 'string') {
@@ -294,6 +295,14 @@ function probes(model: LinkContext, fileName: string, object: KubernetesObjectFa
 }
 
 /** What a workload's serving containers listen on; `complete` when every one of them is known. */
+/** A workload as a Service's selector finds it, with what it listens on. */
+interface SelectableWorkload {
+  readonly fileName: string;
+  readonly object: KubernetesObjectFacts;
+  readonly node: GraphNode;
+  readonly listening: ReturnType<typeof workloadListening>;
+}
+
 function workloadListening(fileName: string, containers: readonly ContainerFacts[]): { known: ListeningPort[] | undefined; complete: boolean } {
   const known: ListeningPort[] = [];
   let complete = true;

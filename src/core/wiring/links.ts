@@ -3,6 +3,7 @@
  * builder that collects a group's nodes, edges, spots and findings, and the small helpers both
  * the Compose and the Kubernetes linking use.
  */
+import type { DirectoryIndex } from './directoryIndex';
 import type { KnowledgeBase } from '../ports/knowledgeBase';
 import { DIAGNOSTIC_SEVERITY, sensitivePortsIn } from '../rules/sensitivity';
 import { sensitivePortExposed } from '../rules/sensitivePortExposed';
@@ -25,9 +26,9 @@ export interface LinkedFile {
 export interface LinkContext {
   readonly knowledge: KnowledgeBase;
   /** Files with nginx dials. */
-  readonly nginxFiles: ReadonlySet<string>;
+  readonly nginxFiles: DirectoryIndex;
   /** Files with host firewall facts. */
-  readonly firewallFiles: ReadonlySet<string>;
+  readonly firewallFiles: DirectoryIndex;
   file(name: string): LinkedFile | undefined;
   /** `web/Dockerfile:7`, as seen from `from`. */
   where(fileName: string, range: SourceRange, from: string): string;
