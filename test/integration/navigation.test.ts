@@ -70,6 +70,12 @@ describe('Navigation along port wires', () => {
     assert.deepEqual(found, [`wiring/web/Dockerfile:${await lineOf('wiring/web/Dockerfile', 'EXPOSE 8080')}`]);
   });
 
+  it('goes from a proxy_pass that dials nothing to the Compose service it names', async () => {
+    const document = await openExample('wiring/proxy/nginx.conf');
+    const found = await definitions(document, positionOf(document, 'frontend:3000', 'frontend:'.length + 1));
+    assert.deepEqual(found, [`wiring/compose.yaml:${await lineOf('wiring/compose.yaml', '  frontend:')}`]);
+  });
+
   it('goes from a Service targetPort name to the container port of that name', async () => {
     const document = await openExample('k8s/wiring.yaml');
     const found = await definitions(document, positionOf(document, 'targetPort: http', 'targetPort: '.length + 1));
