@@ -64,7 +64,7 @@ export function analyzeFile(fileName: string, text: string, options?: AnalysisOp
     text.length > MAX_ANALYSED_LENGTH
       ? tooLargeToScan(fileName, text, options)
       : options?.formats
-        ? scanAs(options.formats, text, options)
+        ? scanAs(options.formats, text, { fileName, ...options })
         : scanFile(fileName, text, options);
   if (!scan) {
     return undefined;

@@ -5,16 +5,8 @@ import type { Protocol, ScanResult, SourceRange } from '../../src/core/types';
 import type { FirewallBlock, HostFirewallFacts } from '../../src/core/wiring/facts';
 import { findings, modelOf, pathOf, spotted } from './wiringHarness';
 import type { Files } from './wiringHarness';
+import { span } from './wiringHarness';
 
-/** The span of the `occurrence`-th (0-based) appearance of `needle` in `text`. */
-function span(text: string, needle: string, occurrence = 0): SourceRange {
-  let index = -1;
-  for (let seen = 0; seen <= occurrence; seen++) {
-    index = text.indexOf(needle, index + 1);
-    assert.ok(index >= 0, `"${needle}" (#${occurrence}) is not in the case text`);
-  }
-  return { start: index, end: index + needle.length };
-}
 
 /** The span of `inner` inside the first `outer` of `text`. */
 function inside(text: string, outer: string, inner: string): SourceRange {

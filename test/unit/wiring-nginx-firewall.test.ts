@@ -1,21 +1,14 @@
 import * as assert from 'node:assert/strict';
+import { analyzeFile } from '../../src/core/analysis';
 import { scanFirewalld } from '../../src/core/scanners/firewalld';
 import { scanFile } from '../../src/core/scanners/index';
 import { scanIptables } from '../../src/core/scanners/iptables';
 import { scanNginx } from '../../src/core/scanners/nginx';
 import { scanUfw } from '../../src/core/scanners/ufw';
 import type { ScanResult, SourceRange } from '../../src/core/types';
+import { span } from './wiringHarness';
 import type { Dial, FirewallBlock, HostFirewallFacts } from '../../src/core/wiring/facts';
 
-/** The span of the `occurrence`-th (0-based) appearance of `needle` in `text`. */
-function span(text: string, needle: string, occurrence = 0): SourceRange {
-  let index = -1;
-  for (let seen = 0; seen <= occurrence; seen++) {
-    index = text.indexOf(needle, index + 1);
-    assert.ok(index >= 0, `"${needle}" (#${occurrence}) is not in the case text`);
-  }
-  return { start: index, end: index + needle.length };
-}
 
 /** The span of `inner` inside the first `outer` of `text`. */
 function inside(text: string, outer: string, inner: string): SourceRange {
@@ -382,5 +375,22 @@ describe('wiring facts: a shell script with several firewalls', () => {
         defaultDeny: { range: span(text, 'ufw default deny incoming'), text: 'ufw default deny incoming' },
       },
     ]);
+  });
+});
+
+describe('The file name reaches the scanners that read it', () => {
+  it('names a firewalld zone after its file when analysed without options, as the editor analyses it', () => {
+    const text = '<?xml version="1.0" encoding="utf-8"?>\n<zone>\n  <service name="ssh"/>\n</zone>\n';
+    const analysis = analyzeFile('/etc/firewalld/zones/public.xml', text);
+    assert.equal(analysis?.wiring?.firewall?.[0].defaultDeny?.text, 'firewalld zone public');
+  });
+
+  it('reads an iptables rules.v6 file as IPv6 through scanFile and analyzeFile alike', () => {
+    const text = '*filter\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n';
+    const viaScan = scanFile('/etc/iptables/rules.v6', text);
+    const viaAnalysis = analyzeFile('/etc/iptables/rules.v6', text, { formats: ['iptables'] });
+    assert.deepEqual(viaScan?.references, viaAnalysis?.references);
+    assert.deepEqual(viaScan?.references, scanIptables(text, { fileName: '/etc/iptables/rules.v6' }).references);
+    assert.ok(viaScan?.references[0].flags?.includes('ipv6'), 'read as IPv6');
   });
 });

@@ -117,7 +117,9 @@ export function scanAs(formats: readonly FileFormat[], text: string, options?: S
 
 /** Detects the formats of a file and scans it; `undefined` when Port Lens does not read this kind of file. */
 export function scanFile(fileName: string, text: string, options?: ScanOptions & { languageId?: string }): ScanResult | undefined {
-  return scanAs(detectFormats(fileName, text, options?.languageId), text, options);
+  // Some formats read the name too (`rules.v6`, a firewalld zone file, an nginx stream include):
+  // the editor, the workspace scan and the command line all get the same reading.
+  return scanAs(detectFormats(fileName, text, options?.languageId), text, { fileName, ...options });
 }
 
 /**
