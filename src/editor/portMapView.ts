@@ -10,6 +10,7 @@ import type { PortDiagnostic } from '../core/rules/types';
 import type { GraphEdge, GraphNode, ModelLocation, PortMapGroup, WorkspaceModel } from '../core/wiring/graph';
 import { describePorts } from '../core/wiring/listening';
 import type { ListeningPort } from '../core/wiring/listening';
+import { slashed } from '../core/wiring/paths';
 import { ContextKeys } from './config';
 import { rangeInModel } from './definitionProvider';
 import { modelFileName } from './workspaceGraph';
@@ -34,10 +35,6 @@ export type PortMapNode =
 
 const NODE_ICONS: Readonly<Record<GraphNode['kind'], string>> = { 'compose-service': 'server-process', workload: 'package', service: 'plug' };
 const PUBLISH_EDGE_KINDS: ReadonlySet<GraphEdge['kind']> = new Set(['publish-container', 'publish-firewall']);
-
-function slashed(fileName: string): string {
-  return fileName.replace(/\\/g, '/');
-}
 
 /** A path as the workspace shows it: relative to its folder, the folder's own name for the folder itself. */
 function workspaceRelative(fileName: string): string {
