@@ -285,3 +285,27 @@ describe('Workspace graph: navigation and the Port Map', () => {
     assert.deepEqual(group.edges.map((edge) => [edge.kind, edge.port, edge.ok]).sort(), [['environment', 5000, true], ['proxy', 5000, true]]);
   });
 });
+
+describe('Workspace graph: a command that replaces the Dockerfile\'s', () => {
+  it('takes EXPOSE as no evidence once command: replaces the CMD, and trusts what the Compose file declares', () => {
+    const files: Files = {
+      'compose.yaml': [
+        'services:',
+        '  app:',
+        '    build: ./app',
+        '    command: gunicorn -w 3 -b 0.0.0.0:8000 app:app',
+        '    ports:',
+        '      - "8000"',
+        '  proxy:',
+        '    image: nginx:1.27',
+        '',
+      ].join('\n'),
+      'app/Dockerfile': 'FROM python:3.12\nEXPOSE 5000\nCMD ["flask", "run", "--host=0.0.0.0"]\n',
+      'nginx/default.conf': 'server {\n  listen 80;\n  location / { proxy_pass http://app:8000; }\n  location /old/ { proxy_pass http://app:5001; }\n}\n',
+    };
+    const model = modelOf(files);
+    assert.deepEqual(findings(model, 'compose.yaml'), []);
+    // The declared container port is what the service listens on; a dial elsewhere is still wrong.
+    assert.deepEqual(findings(model, 'nginx/default.conf').map((finding) => spotted(files, 'nginx/default.conf', finding)), ['5001']);
+  });
+});

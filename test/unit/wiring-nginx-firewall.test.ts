@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { analyzeFile } from '../../src/core/analysis';
 import { scanFirewalld } from '../../src/core/scanners/firewalld';
-import { scanFile } from '../../src/core/scanners/index';
+import { detectFormats, scanFile } from '../../src/core/scanners/index';
 import { scanIptables } from '../../src/core/scanners/iptables';
 import { scanNginx } from '../../src/core/scanners/nginx';
 import { scanUfw } from '../../src/core/scanners/ufw';
@@ -392,5 +392,23 @@ describe('The file name reaches the scanners that read it', () => {
     assert.deepEqual(viaScan?.references, viaAnalysis?.references);
     assert.deepEqual(viaScan?.references, scanIptables(text, { fileName: '/etc/iptables/rules.v6' }).references);
     assert.ok(viaScan?.references[0].flags?.includes('ipv6'), 'read as IPv6');
+  });
+});
+
+describe('nginx files found by their content', () => {
+  const proxy = '# the reverse proxy\nserver {\n    listen 80;\n    location / {\n        proxy_pass http://backend:8000;\n    }\n}\n';
+
+  it('reads a .conf file outside an nginx folder, and one named just conf, when they hold nginx blocks', () => {
+    assert.deepEqual(detectFormats('/srv/app/proxy/conf', proxy), ['nginx']);
+    assert.deepEqual(detectFormats('/srv/app/proxy/default.conf', proxy), ['nginx']);
+    assert.equal(scanFile('/srv/app/proxy/conf', proxy)?.wiring?.nginx?.dials[0]?.host, 'backend');
+  });
+
+  it('leaves other .conf files alone', () => {
+    assert.deepEqual(detectFormats('/etc/supervisor/supervisord.conf', '[program:web]\ncommand=/usr/bin/web --listen 80\n'), []);
+    assert.deepEqual(detectFormats('/etc/redis/redis.conf', 'bind 127.0.0.1\nport 6379\n'), []);
+    assert.deepEqual(detectFormats('/srv/app/conf', 'listen 80\n'), []);
+    // Apache's own names still win.
+    assert.deepEqual(detectFormats('/etc/apache2/ports.conf', 'Listen 80\n'), ['apache']);
   });
 });

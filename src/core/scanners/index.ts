@@ -6,7 +6,7 @@ import { looksLikeIptables, scanIptables } from './iptables';
 import { looksLikeKubernetes, scanKubernetes } from './kubernetes';
 import { scanApache, scanHaproxy, scanSshd, scanSystemdSocket } from './misc';
 import { scanNftables } from './nftables';
-import { scanNginx } from './nginx';
+import { looksLikeNginx, scanNginx } from './nginx';
 import { looksLikeUfw, scanUfw } from './ufw';
 
 export const SCANNERS: Readonly<Record<FileFormat, Scanner>> = {
@@ -49,6 +49,8 @@ const NAME_RULES: readonly { readonly pattern: RegExp; readonly format: FileForm
 ];
 
 const YAML_FILE = /\.ya?ml$/i;
+/** A `.conf` file, or one named `conf` (as in `proxy/conf`), that no name rule claimed: nginx if its content says so. */
+const CONF_FILE = /(?:\.conf|(?:^|\/)conf)$/i;
 const XML_FILE = /\.xml$/i;
 const SHELL_FILE = /\.(?:sh|bash|zsh)$/i;
 const SHEBANG_SHELL = /^#![^\n]*\b(?:ba|z|da)?sh\b/;
@@ -73,6 +75,9 @@ export function detectFormats(fileName: string, text: string, languageId?: strin
   }
   if (languageId === 'nginx' || languageId === 'iptables' || languageId === 'nftables') {
     return [languageId];
+  }
+  if (CONF_FILE.test(normalized) && looksLikeNginx(text)) {
+    return ['nginx'];
   }
   if (YAML_FILE.test(normalized) || languageId === 'yaml') {
     return looksLikeKubernetes(text) ? ['kubernetes'] : [];
@@ -128,4 +133,4 @@ export function scanFile(fileName: string, text: string, options?: ScanOptions &
  */
 export const CANDIDATE_FILE_GLOB =
   '**/{Dockerfile,Dockerfile.*,*.dockerfile,Containerfile,Containerfile.*,*.containerfile,*.yaml,*.yml,*.conf,*.nginx,*.nft,' +
-  'rules.v4,rules.v6,*.rules,*.iptables,*.ip6tables,*.sh,*.bash,*.zsh,*.xml,sshd_config,*.socket,*.cfg,sites-available/*,sites-enabled/*}';
+  'rules.v4,rules.v6,*.rules,*.iptables,*.ip6tables,*.sh,*.bash,*.zsh,*.xml,sshd_config,*.socket,*.cfg,conf,sites-available/*,sites-enabled/*}';

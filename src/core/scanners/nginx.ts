@@ -902,3 +902,19 @@ export const scanNginx: Scanner = (text, options) => {
   const dials = scan.dials.sort((a, b) => a.range.start - b.range.start);
   return { format: 'nginx', references, problems, wiring: { nginx: { dials } } };
 };
+
+const NGINX_BLOCK = /^[ \t]*(?:server|http|events|stream|upstream[ \t]+[\w.-]+)[ \t]*\{/m;
+const NGINX_DIRECTIVE = /^[ \t]*(?:listen|proxy_pass|location|server_name)[ \t]/m;
+/** How much of a file the sniff reads: nginx's blocks and directives come early. */
+const SNIFF_LENGTH = 64 * 1024;
+
+/**
+ * Cheap sniff for a `.conf` file, or one named just `conf`, whose name says nothing: a
+ * `server {` (or `http`, `events`, `stream`, `upstream NAME`) block at the start of a line and a
+ * `listen`, `proxy_pass`, `location` or `server_name` directive. Apache and HAProxy files have
+ * neither braces nor these blocks.
+ */
+export function looksLikeNginx(text: string): boolean {
+  const head = text.length > SNIFF_LENGTH ? text.slice(0, SNIFF_LENGTH) : text;
+  return NGINX_BLOCK.test(head) && NGINX_DIRECTIVE.test(head);
+}

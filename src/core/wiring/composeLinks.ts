@@ -305,7 +305,9 @@ function composeListening(model: LinkContext, service: MergedService, projectDir
       builder.reads.add(dockerfile);
     }
     const dockerfileFacts = entry?.analysis.wiring?.dockerfile;
-    if (!dockerfile || !dockerfileFacts) {
+    // A `command:` or `entrypoint:` replaces the Dockerfile's CMD, and with it, often, the port
+    // the app binds (`gunicorn -b 0.0.0.0:8000` beside `EXPOSE 5000`): EXPOSE is then no evidence.
+    if (!dockerfile || !dockerfileFacts || facts.commandOverridden) {
       buildUnknown = true;
     } else {
       const result = dockerfileListening(dockerfile, dockerfileFacts, facts.build.target);

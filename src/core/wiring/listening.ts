@@ -45,7 +45,7 @@ export function imageDefaultPorts(image: string | undefined, commandOverridden: 
     port: entry.port,
     endPort: entry.endPort ?? entry.port,
     protocol: entry.protocol,
-    evidence: { kind: 'image', label: `${defaults.software} default for ${defaults.image}` },
+    evidence: { kind: 'image', label: `${defaults.image} image default` },
   }));
 }
 
