@@ -4,7 +4,7 @@
  * URLs, healthchecks, nginx), host networking, the firewall a published port bypasses, and the
  * conflicts between the project's files.
  */
-import { COMPOSE_BASE_FILE_NAMES, COMPOSE_OVERRIDE_FILE_NAMES } from '../composeProject';
+import { COMPOSE_BASE_FILE_NAMES, COMPOSE_OVERRIDE_FILE_NAMES, PROJECT_FILE_NAMES } from '../composeProject';
 import { isWildcardAddress, isOpenFirewallAllow } from '../rules/exposure';
 import { bindToLoopback } from '../rules/fixEdits';
 import { composeProjectConflicts, hostPortConflict } from '../rules/hostPortConflict';
@@ -28,7 +28,6 @@ import {
 } from './rules';
 
 const LOCAL_HOSTS: ReadonlySet<string> = new Set(['localhost', '127.0.0.1', '::1', '[::1]', '0.0.0.0']);
-export const PROJECT_FILE_NAMES: ReadonlySet<string> = new Set([...COMPOSE_BASE_FILE_NAMES, ...COMPOSE_OVERRIDE_FILE_NAMES]);
 
 /** Links one Compose group: a directory's base and override file as one project, any other Compose file alone. */
 export function linkCompose(model: LinkContext, key: string, members: ReadonlySet<string>, serial: number): GroupLinks {

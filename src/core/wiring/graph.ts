@@ -19,7 +19,8 @@ import type { RuleSeverities } from '../rules/index';
 import type { PortDiagnostic } from '../rules/types';
 import { LineIndex } from '../text';
 import type { SourceRange } from '../types';
-import { linkCompose, PROJECT_FILE_NAMES } from './composeLinks';
+import { PROJECT_FILE_NAMES } from '../composeProject';
+import { linkCompose } from './composeLinks';
 import { linkNamespace } from './kubernetesLinks';
 import { describePorts } from './listening';
 import type { ListeningPort } from './listening';
@@ -147,6 +148,8 @@ export class WorkspaceModel {
   private readonly readers = new Map<string, Set<string>>();
   /** File → groups with findings on it. */
   private readonly findingGroups = new Map<string, Set<string>>();
+  /** File → groups with spots (dials, listeners) written in it. */
+  private readonly spotGroups = new Map<string, Set<string>>();
   private readonly nginxFiles = new DirectoryIndex();
   private readonly firewallFiles = new DirectoryIndex();
   /** Bind-mount source → the Compose groups whose services mount it, from each group's last link. */
@@ -300,7 +303,7 @@ export class WorkspaceModel {
 
   /** Where the port at `offset` is listened on: the far end of a dial. */
   definitionsAt(fileName: string, offset: number): ModelLocation[] {
-    const spot = this.spotAt(slashed(fileName), offset);
+    const spot = this.spotAt(slashed(fileName), offset)?.spot;
     if (!spot || spot.kind !== 'dial' || !spot.edge) {
       return [];
     }
@@ -309,36 +312,34 @@ export class WorkspaceModel {
 
   /** Everything that listens on or dials the port at `offset`, across the workspace, the spot itself included. */
   referencesAt(fileName: string, offset: number): ModelLocation[] {
-    const name = slashed(fileName);
-    const spot = this.spotAt(name, offset);
-    if (!spot) {
+    const found = this.spotAt(slashed(fileName), offset);
+    if (!found) {
       return [];
     }
-    const found: ModelLocation[] = [];
+    const { spot, links } = found;
+    const locations: ModelLocation[] = [];
     const seen = new Set<string>();
-    for (const links of this.links.values()) {
-      for (const other of links.spots) {
-        if (other.node !== spot.node || !samePort(other, spot)) {
-          continue;
-        }
-        const key = `${other.location.fileName}|${other.location.range.start}|${other.location.range.end}`;
-        if (!seen.has(key)) {
-          seen.add(key);
-          found.push(other.location);
-        }
+    for (const other of links.spots) {
+      if (other.node !== spot.node || !samePort(other, spot)) {
+        continue;
+      }
+      const key = `${other.location.fileName}|${other.location.range.start}|${other.location.range.end}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        locations.push(other.location);
       }
     }
-    return found;
+    return locations;
   }
 
   /** The other ends of the port at `offset`, for the hover. */
   endsAt(fileName: string, offset: number): PortEnds | undefined {
-    const name = slashed(fileName);
-    const spot = this.spotAt(name, offset);
-    if (!spot) {
+    const found = this.spotAt(slashed(fileName), offset);
+    if (!found) {
       return undefined;
     }
-    const node = this.nodeById(spot.node);
+    const { spot, links } = found;
+    const node = links.nodes.find((candidate) => candidate.id === spot.node);
     if (!node) {
       return undefined;
     }
@@ -352,11 +353,9 @@ export class WorkspaceModel {
       return { node, port: spot.port, servedBy, dialledBy: [], ...(listensInstead ? { listensInstead } : {}) };
     }
     const dialledBy: { label: string; location: ModelLocation }[] = [];
-    for (const links of this.links.values()) {
-      for (const other of links.spots) {
-        if (other.kind === 'dial' && other.node === spot.node && samePort(other, spot)) {
-          dialledBy.push({ label: other.label, location: other.location });
-        }
+    for (const other of links.spots) {
+      if (other.kind === 'dial' && other.node === spot.node && samePort(other, spot)) {
+        dialledBy.push({ label: other.label, location: other.location });
       }
     }
     return { node, port: spot.port, servedBy: [], dialledBy };
@@ -496,26 +495,17 @@ export class WorkspaceModel {
     }
   }
 
-  private nodeById(id: string): GraphNode | undefined {
-    for (const links of this.links.values()) {
-      const node = links.nodes.find((candidate) => candidate.id === id);
-      if (node) {
-        return node;
-      }
-    }
-    return undefined;
-  }
 
-  private spotAt(name: string, offset: number): Spot | undefined {
+  /** The narrowest spot at `offset` (a port's digits inside a whole URL), with the group it belongs to: its node's other spots are there too. */
+  private spotAt(name: string, offset: number): { spot: Spot; links: GroupLinks } | undefined {
     this.link();
-    let best: Spot | undefined;
-    for (const links of this.links.values()) {
-      for (const spot of links.spots) {
-        if (spot.location.fileName === name && rangeContains(spot.location.range, offset)) {
-          // The narrowest spot wins: a port's digits inside a whole URL.
-          if (!best || spot.location.range.end - spot.location.range.start < best.location.range.end - best.location.range.start) {
-            best = spot;
-          }
+    let best: { spot: Spot; links: GroupLinks } | undefined;
+    for (const key of this.spotGroups.get(name) ?? []) {
+      const links = this.links.get(key);
+      for (const spot of links?.spotsByFile.get(name) ?? []) {
+        if (links && rangeContains(spot.location.range, offset)
+          && (!best || spot.location.range.end - spot.location.range.start < best.spot.location.range.end - best.spot.location.range.start)) {
+          best = { spot, links };
         }
       }
     }
@@ -542,6 +532,9 @@ export class WorkspaceModel {
         for (const mount of previous.mounts) {
           removeFrom(this.mounters, mount, key);
         }
+        for (const name of previous.spotsByFile.keys()) {
+          removeFrom(this.spotGroups, name, key);
+        }
       }
       const members = this.groupMembers.get(key);
       if (!members || members.size === 0) {
@@ -559,6 +552,9 @@ export class WorkspaceModel {
       }
       for (const mount of links.mounts) {
         addTo(this.mounters, mount, key);
+      }
+      for (const name of links.spotsByFile.keys()) {
+        addTo(this.spotGroups, name, key);
       }
     }
   }

@@ -55,6 +55,8 @@ export interface GroupLinks {
   readonly nodes: GraphNode[];
   readonly edges: GraphEdge[];
   readonly spots: Spot[];
+  /** The same spots by the file they are written in: a hover or F12 looks at its own file only. */
+  readonly spotsByFile: Map<string, Spot[]>;
   /** Findings by file, before suppressions and severity settings. */
   readonly findings: Map<string, PortDiagnostic[]>;
   /** Files this group read or would read; a change to any of them links it again. */
@@ -85,7 +87,16 @@ export class LinkBuilder {
   }
 
   build(): GroupLinks {
-    return { nodes: this.nodes, edges: this.edges, spots: this.spots, findings: this.findings, reads: this.reads, mounts: this.mounts, serial: this.serial };
+    const spotsByFile = new Map<string, Spot[]>();
+    for (const spot of this.spots) {
+      const list = spotsByFile.get(spot.location.fileName);
+      if (list) {
+        list.push(spot);
+      } else {
+        spotsByFile.set(spot.location.fileName, [spot]);
+      }
+    }
+    return { nodes: this.nodes, edges: this.edges, spots: this.spots, spotsByFile, findings: this.findings, reads: this.reads, mounts: this.mounts, serial: this.serial };
   }
 }
 

@@ -51,8 +51,3 @@ export function isInside(fileName: string, directory: string): boolean {
   }
   return fileName === directory || fileName.startsWith(directory.endsWith('/') ? directory : `${directory}/`);
 }
-
-/** `directory`'s path as seen from `from`, for labels: `web/Dockerfile` rather than the absolute path. */
-export function relativeTo(fileName: string, from: string): string {
-  return isInside(fileName, from) && fileName !== from ? fileName.slice(from.endsWith('/') ? from.length : from.length + 1) : fileName;
-}
