@@ -10,6 +10,7 @@ import { runIntegrationTests } from './run-integration.mjs';
 import { checkVsixContents } from './vsix-contents.mjs';
 import { runGrammarTests } from './grammar-tests.mjs';
 import { runUiCheck } from './ui-check.mjs';
+import { runConformanceSlice } from './conformance.mjs';
 
 const require = createRequire(import.meta.url);
 const totals = { passed: 0, failed: 0 };
@@ -82,6 +83,27 @@ async function integrationTests() {
   }
 }
 
+// A fixed-seed slice of `npm run conformance`; each format with its tool installed is one check.
+const CONFORMANCE_SLICE_RUNS = 150;
+
+async function conformanceSlice() {
+  heading(`Conformance slice (${CONFORMANCE_SLICE_RUNS} generated cases per format against the real tools)`);
+  try {
+    const reports = await runConformanceSlice({ runs: CONFORMANCE_SLICE_RUNS });
+    for (const report of reports) {
+      if (report.skipped) {
+        console.log(`  NOTICE: the ${report.format} conformance slice did not run: ${report.skipped}`);
+        continue;
+      }
+      const failed = report.disagreements.length > 0;
+      record(`conformance ${report.format}`, failed ? 0 : 1, failed ? 1 : 0, report.disagreements.slice(0, 5).map((result) => result.what));
+    }
+  } catch (error) {
+    console.error(`  ✘ the conformance slice did not complete: ${error.stack ?? error.message}`);
+    record('conformance slice', 0, 1, [error.message]);
+  }
+}
+
 async function main() {
   const started = Date.now();
   step('Lint (eslint)', 'npx', ['eslint', '.']);
@@ -89,6 +111,7 @@ async function main() {
   const built = step('Build (esbuild)', 'node', ['esbuild.js']) && step('Transpile tests', 'node', ['esbuild.js', '--tests']);
   if (built) {
     await unitTests();
+    await conformanceSlice();
   }
   heading('Grammar tests (TextMate engine)');
   const grammar = runGrammarTests();

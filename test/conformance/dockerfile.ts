@@ -1,0 +1,4 @@
+import type { ConformanceFormat } from './harness';
+
+/** Not written yet. */
+export const dockerfileSpec: ConformanceFormat | undefined = undefined;
