@@ -6,6 +6,7 @@
 //   data/iana/service-names-port-numbers.csv  (the IANA registry, every row kept)
 //   data/curated-ports.json                    (what practitioners run on each port)
 //   data/sensitive-ports.json                  (ports that are dangerous to expose)
+//   data/etc-services.json                     (Debian's /etc/services: the names firewall tools resolve)
 // `--check` exits 1 when the generated file is out of date instead of writing it.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -16,6 +17,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const csvFile = path.join(root, 'data', 'iana', 'service-names-port-numbers.csv');
 const curatedFile = path.join(root, 'data', 'curated-ports.json');
 const sensitiveFile = path.join(root, 'data', 'sensitive-ports.json');
+const etcServicesFile = path.join(root, 'data', 'etc-services.json');
 const outputFile = path.join(root, 'data', 'port-data.json');
 const detailsFile = path.join(root, 'data', 'iana-details.json');
 
@@ -157,6 +159,7 @@ export function buildPortData() {
     },
     curated: readEntries(curatedFile),
     sensitive: readEntries(sensitiveFile),
+    etcServices: readEntries(etcServicesFile),
   };
   const dataJson = `${JSON.stringify(data, null, 1)
     .replace('"@ports"', JSON.stringify(index.ports))

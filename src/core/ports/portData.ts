@@ -105,7 +105,12 @@ interface RawPortData {
   };
   readonly curated: readonly CuratedEntry[];
   readonly sensitive: readonly SensitiveEntry[];
+  /** `[name, port, protocol, ...aliases]`, in file order. */
+  readonly etcServices?: readonly EtcServicesRow[];
 }
+
+/** One line of /etc/services: the name, its port and protocol, then its aliases. */
+export type EtcServicesRow = readonly [name: string, port: number, protocol: string, ...aliases: string[]];
 
 const DATA_FILE_NAME = 'port-data.json';
 const ROWS_FILE_NAME = 'iana-rows.tsv';
@@ -172,6 +177,8 @@ export class PortDatabase {
   readonly registryRecordCount: number;
   readonly curated: readonly CuratedEntry[];
   readonly sensitive: readonly SensitiveEntry[];
+  /** Debian's /etc/services, which the firewall tools resolve service names through. */
+  readonly etcServices: readonly EtcServicesRow[];
   private readonly rowCount: number;
   private readonly index: RawPortIndex;
   private readonly curatedByPort = new Map<number, CuratedEntry[]>();
@@ -200,6 +207,7 @@ export class PortDatabase {
     this.index = index;
     this.curated = raw.curated;
     this.sensitive = raw.sensitive;
+    this.etcServices = raw.etcServices ?? [];
     for (const entry of this.curated) {
       if (entry.endPort !== undefined && entry.endPort !== entry.port) {
         this.curatedRanges.push(entry);
