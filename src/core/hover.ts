@@ -87,6 +87,38 @@ function ianaLine(entry: IanaEntry): string {
   return `${name}${description}${suffix}${flags}`;
 }
 
+/** Where the user's own entries live: the editor setting, or the same key in `.portlens.json`. */
+const CUSTOM_PORTS_ORIGIN = 'your settings (`portLens.customPorts` or `customPorts` in `.portlens.json`)';
+const ADDITIONAL_SENSITIVE_ORIGIN = 'your settings (`portLens.sensitivePorts.additional` or `sensitivePorts.additional` in `.portlens.json`)';
+const SILENCED_SENSITIVE_ORIGIN = 'your settings (`portLens.sensitivePorts.silenced` or `sensitivePorts.silenced` in `.portlens.json`)';
+/** Code hosts whose host name alone says nothing about who wrote the page. */
+const CODE_HOSTS = new Set(['github.com', 'gitlab.com']);
+
+/** A link target that parentheses or spaces in the URL cannot cut short. */
+function linkTarget(url: string): string {
+  return url.replace(/[()\s]/g, (character) => `%${character.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+
+/** A source link labelled with its site (`redis.io`, `github.com/ollama/ollama`), so the hover shows who says so. */
+function sourceLink(url: string): string {
+  let label = 'source';
+  try {
+    const parsed = new URL(url);
+    label = parsed.hostname.replace(/^www\./, '');
+    if (CODE_HOSTS.has(label)) {
+      const [owner, repository] = parsed.pathname.split('/').filter(Boolean);
+      label = [label, owner, repository].filter(Boolean).join('/');
+    }
+  } catch {
+    // Not a URL: keep the generic label.
+  }
+  return `[${escapeMarkdown(label)}](${linkTarget(url)})`;
+}
+
+function sourceLine(origin: string): string {
+  return `*Source: ${origin}*`;
+}
+
 /** Renders everything known about one port as Markdown (theme icons in `$(name)` form). */
 export function renderPortKnowledge(knowledge: PortKnowledge, detail: HoverDetail = 'full'): string {
   const lines: string[] = [];
@@ -97,10 +129,10 @@ export function renderPortKnowledge(knowledge: PortKnowledge, detail: HoverDetai
     `*${PORT_CLASS_LABELS[knowledge.portClass]}*${knowledge.notableRanges.map((range) => ` · ${range.name}`).join('')}`,
   );
   if (knowledge.annotation) {
-    lines.push('', `$(note) **${escapeMarkdown(knowledge.annotation.label)}**${knowledge.annotation.description ? ` — ${escapeMarkdown(knowledge.annotation.description)}` : ''} *(your annotation)*`);
+    lines.push('', `$(note) **${escapeMarkdown(knowledge.annotation.label)}**${knowledge.annotation.description ? ` — ${escapeMarkdown(knowledge.annotation.description)}` : ''} · ${sourceLine(CUSTOM_PORTS_ORIGIN)}`);
   }
   for (const entry of knowledge.curated) {
-    lines.push('', `**${escapeMarkdown(entry.service)}** (${escapeMarkdown(entry.category)}): ${escapeMarkdown(entry.summary)} [docs](${entry.source})`);
+    lines.push('', `**${escapeMarkdown(entry.service)}** (${escapeMarkdown(entry.category)}): ${escapeMarkdown(entry.summary)} · ${sourceLine(sourceLink(entry.source))}`);
   }
   if (knowledge.sensitive) {
     const sensitive = knowledge.sensitive;
@@ -109,13 +141,20 @@ export function renderPortKnowledge(knowledge: PortKnowledge, detail: HoverDetai
       `$(warning) **Sensitive — ${sensitive.severity} risk** if reachable beyond the host: ${escapeMarkdown(sensitive.reason)}`,
     );
     if (sensitive.mitigation) {
-      lines.push('', `$(shield) ${escapeMarkdown(sensitive.mitigation)}${sensitive.reference ? ` [reference](${sensitive.reference})` : ''}`);
+      lines.push('', `$(shield) ${escapeMarkdown(sensitive.mitigation)}`);
     }
+    const origin =
+      sensitive.origin === 'user'
+        ? ADDITIONAL_SENSITIVE_ORIGIN
+        : `built-in sensitive-port list${sensitive.reference ? `, citing ${sourceLink(sensitive.reference)}` : ''}`;
+    lines.push('', sourceLine(origin));
+  } else if (knowledge.silencedSensitive) {
+    lines.push('', `$(mute) The built-in sensitive-port warning is silenced · ${sourceLine(SILENCED_SENSITIVE_ORIGIN)}`);
   }
   const registered = knowledge.iana.filter((entry) => entry.service || entry.description);
   if (registered.length > 0) {
     const shown = detail === 'full' ? registered : registered.slice(0, 1);
-    lines.push('', `**IANA** ([registry](${REGISTRY_SEARCH_URL}${knowledge.port})):`);
+    lines.push('', `**IANA** · ${sourceLine(`[IANA registry](${REGISTRY_SEARCH_URL}${knowledge.port})`)}`);
     for (const entry of shown) {
       lines.push(`- ${ianaLine(entry)}`);
     }
@@ -123,7 +162,7 @@ export function renderPortKnowledge(knowledge: PortKnowledge, detail: HoverDetai
       lines.push(`- …and ${registered.length - shown.length} more`);
     }
   } else {
-    lines.push('', `**IANA**: unassigned ([registry](${REGISTRY_SEARCH_URL}${knowledge.port}))`);
+    lines.push('', `**IANA**: unassigned · ${sourceLine(`[IANA registry](${REGISTRY_SEARCH_URL}${knowledge.port})`)}`);
   }
   return lines.join('\n');
 }

@@ -51,7 +51,77 @@ describe('Hover rendering', () => {
 
   it('shows the user annotation', () => {
     const custom = new KnowledgeBase(parseUserPortData({ customPorts: { '8443/tcp': { label: 'Admin API', description: 'internal only' } } }).data);
-    assert.match(renderPortKnowledge(custom.lookup(8443, 'tcp')), /\$\(note\) \*\*Admin API\*\* — internal only \*\(your annotation\)\*/);
+    assert.match(renderPortKnowledge(custom.lookup(8443, 'tcp')), /\$\(note\) \*\*Admin API\*\* — internal only · /);
+  });
+
+  describe('says where each fact comes from', () => {
+    const registryLink = (port: number) => `[IANA registry](https://www.iana.org/assignments/service-names-port-numbers/service-names-port-numbers.xhtml?search=${port})`;
+
+    it('credits the IANA registry, linked to the port, for registrations', () => {
+      const markdown = renderPortKnowledge(knowledgeBase.lookup(6379, 'tcp'));
+      assert.ok(markdown.includes(`**IANA** · *Source: ${registryLink(6379)}*`), markdown);
+    });
+
+    it('credits the IANA registry for an unassigned port too', () => {
+      const markdown = renderPortKnowledge(knowledgeBase.lookup(65000, 'tcp'));
+      assert.ok(markdown.includes(`**IANA**: unassigned · *Source: ${registryLink(65000)}*`), markdown);
+    });
+
+    it('links each curated line to its source, labelled with the site', () => {
+      const knowledge = knowledgeBase.lookup(6379, 'tcp');
+      const redis = knowledge.curated.find((entry) => entry.service.includes('Redis'));
+      assert.ok(redis);
+      const site = escapeMarkdown(new URL(redis.source).hostname.replace(/^www\./, ''));
+      assert.ok(renderPortKnowledge(knowledge).includes(`*Source: [${site}](${redis.source})*`));
+    });
+
+    it('names the repository, not just the code host, for a GitHub source', () => {
+      const markdown = renderPortKnowledge(knowledgeBase.lookup(11434, 'tcp'));
+      assert.match(markdown, /citing \[github\\\.com\/ollama\/ollama\]\(https:\/\/github\.com\/ollama\/ollama\/issues\/1053\)/);
+    });
+
+    it('credits the built-in sensitive-port list and the reference it cites', () => {
+      const knowledge = knowledgeBase.lookup(2375, 'tcp');
+      assert.ok(knowledge.sensitive?.reference);
+      const markdown = renderPortKnowledge(knowledge);
+      assert.ok(markdown.includes(`*Source: built-in sensitive-port list, citing [docs\\.docker\\.com](${knowledge.sensitive.reference})*`), markdown);
+      assert.doesNotMatch(markdown, /\[reference\]/);
+    });
+
+    it('credits your settings for your own label', () => {
+      const custom = new KnowledgeBase(parseUserPortData({ customPorts: { '8443/tcp': 'Admin API' } }).data);
+      assert.ok(
+        renderPortKnowledge(custom.lookup(8443, 'tcp')).includes(
+          '$(note) **Admin API** · *Source: your settings (`portLens.customPorts` or `customPorts` in `.portlens.json`)*',
+        ),
+      );
+    });
+
+    it('credits your settings for a sensitive port you added, not the built-in list', () => {
+      const custom = new KnowledgeBase(
+        parseUserPortData({ additionalSensitivePorts: { '6379/tcp': { severity: 'low', reason: 'Only a test instance.' } } }).data,
+      );
+      const markdown = renderPortKnowledge(custom.lookup(6379, 'tcp'));
+      assert.match(markdown, /Sensitive — low risk\*\* if reachable beyond the host: Only a test instance\\\./);
+      assert.ok(markdown.includes('*Source: your settings (`portLens.sensitivePorts.additional` or `sensitivePorts.additional` in `.portlens.json`)*'), markdown);
+      assert.doesNotMatch(markdown, /built-in sensitive-port list/);
+    });
+
+    it('says a built-in warning was silenced in your settings', () => {
+      const custom = new KnowledgeBase(parseUserPortData({ silencedSensitivePorts: ['9229'] }).data);
+      const markdown = renderPortKnowledge(custom.lookup(9229, 'tcp'));
+      assert.doesNotMatch(markdown, /Sensitive —/);
+      assert.ok(
+        markdown.includes('$(mute) The built-in sensitive-port warning is silenced · *Source: your settings (`portLens.sensitivePorts.silenced` or `sensitivePorts.silenced` in `.portlens.json`)*'),
+        markdown,
+      );
+    });
+
+    it('keeps a source URL with parentheses inside its link', () => {
+      const knowledge = knowledgeBase.lookup(6379, 'tcp');
+      const withParentheses = { ...knowledge, curated: [{ ...knowledge.curated[0], source: 'https://example.org/wiki/Port_(computer)' }] };
+      assert.match(renderPortKnowledge(withParentheses), /\[example\\\.org\]\(https:\/\/example\.org\/wiki\/Port_%28computer%29\)/);
+    });
   });
 
   it('escapes registry text so it cannot inject Markdown', () => {

@@ -182,7 +182,7 @@ describe('rules engine', () => {
       assert.deepEqual(diagnostics.map((diagnostic) => `${slice(text, diagnostic.range)} ${diagnostic.severity} ${diagnostic.rule}`), [
         '6379 error sensitive-port-exposed',
         '6379 info plaintext-protocol',
-        '23 error sensitive-port-exposed',
+        '23 warning sensitive-port-exposed',
         '23 info plaintext-protocol',
         '53 info udp-service-without-udp',
       ]);

@@ -45,9 +45,9 @@ describe('rule sensitive-port-exposed', () => {
       assert.equal(diagnostic.reference?.port, 5432);
     });
 
-    it('grades a high-risk port as an error and a low-risk one as information', () => {
-      const text = 'FROM x\nEXPOSE 6379 22\n';
-      assert.deepEqual(findings('Dockerfile', text, SENSITIVE), [['6379', 'error'], ['22', 'info']]);
+    it('grades a high-risk port as an error, a medium one as a warning and a low one as information', () => {
+      const text = 'FROM x\nEXPOSE 6379 22 4369\n';
+      assert.deepEqual(findings('Dockerfile', text, SENSITIVE), [['6379', 'error'], ['22', 'warning'], ['4369', 'info']]);
     });
 
     it('leaves ordinary ports and a protocol the catalogue does not list alone', () => {
@@ -58,7 +58,7 @@ describe('rule sensitive-port-exposed', () => {
       const text = 'FROM x\nEXPOSE 20-23\n';
       const diagnostic = onlyDiagnostic('Dockerfile', text, SENSITIVE);
       assert.equal(slice(text, diagnostic.range), '20-23');
-      assert.equal(diagnostic.severity, 'error');
+      assert.equal(diagnostic.severity, 'warning');
       assertMentions(diagnostic.message, 'Port range 20-23/tcp', '3 ports that are dangerous', 'Telnet (23)', 'FTP (21)', 'SSH (22)');
       const wide = onlyDiagnostic('Dockerfile', 'FROM x\nEXPOSE 1000-2000\n', SENSITIVE);
       assertMentions(wide.message, '6 ports', 'and 3 more');
@@ -69,7 +69,7 @@ describe('rule sensitive-port-exposed', () => {
       assertMentions(diagnostic.message, 'Port 5000/tcp', 'if it serves Docker Registry');
     });
 
-    it('stays silent about a low risk that applies only to the port\'s less common use', () => {
+    it('stays silent about a risk short of high that applies only to the port\'s less common use', () => {
       assert.deepEqual(findings('Dockerfile', 'FROM node\nEXPOSE 3000\n', SENSITIVE), []);
     });
   });
@@ -144,7 +144,7 @@ describe('rule sensitive-port-exposed', () => {
   describe('iptables', () => {
     it('reports an ACCEPT from anywhere, also with an explicit 0.0.0.0/0 source', () => {
       const text = iptables('-A INPUT -p tcp -m tcp --dport 5432 -j ACCEPT', '-A INPUT -s 0.0.0.0/0 -p tcp --dport 23 -j ACCEPT');
-      assert.deepEqual(findings('rules.v4', text, SENSITIVE), [['5432', 'warning'], ['23', 'error']]);
+      assert.deepEqual(findings('rules.v4', text, SENSITIVE), [['5432', 'warning'], ['23', 'warning']]);
       assertMentions(diagnosticsOf('rules.v4', text, SENSITIVE)[0].message, 'PostgreSQL (5432/tcp)', 'allowed from anywhere');
     });
 
@@ -169,7 +169,7 @@ describe('rule sensitive-port-exposed', () => {
   describe('nftables', () => {
     it('reports an accept from anywhere in an input chain, each port of a set', () => {
       const text = nftables('tcp dport 5432 accept', 'tcp dport { 22, 23 } accept');
-      assert.deepEqual(findings('nftables.conf', text, SENSITIVE), [['5432', 'warning'], ['22', 'info'], ['23', 'error']]);
+      assert.deepEqual(findings('nftables.conf', text, SENSITIVE), [['5432', 'warning'], ['22', 'warning'], ['23', 'warning']]);
     });
 
     it('leaves a rule with a source address, a drop and an output chain alone', () => {
@@ -187,7 +187,7 @@ describe('rule sensitive-port-exposed', () => {
   describe('ufw', () => {
     it('reports allow and limit from anywhere, with the rate limit said', () => {
       const text = ufwScript('ufw allow 5432', 'ufw allow 6379/tcp', 'ufw limit 22/tcp', 'ufw allow from any to any port 9200 proto tcp');
-      assert.deepEqual(findings('firewall.sh', text, SENSITIVE), [['5432', 'warning'], ['6379/tcp', 'error'], ['22/tcp', 'info'], ['9200', 'error']]);
+      assert.deepEqual(findings('firewall.sh', text, SENSITIVE), [['5432', 'warning'], ['6379/tcp', 'error'], ['22/tcp', 'warning'], ['9200', 'error']]);
       assertMentions(diagnosticsOf('firewall.sh', text, SENSITIVE)[2].message, 'SSH (22/tcp)', 'allowed (rate-limited) from anywhere');
       assertMentions(diagnosticsOf('firewall.sh', text, SENSITIVE)[0].message, 'PostgreSQL (5432)');
     });
@@ -217,7 +217,7 @@ describe('rule sensitive-port-exposed', () => {
   describe('firewalld', () => {
     it('reports a zone port and a zone service open to everyone', () => {
       const text = firewalld('<port protocol="tcp" port="5432"/>', '<service name="ssh"/>');
-      assert.deepEqual(findings('zones/public.xml', text, SENSITIVE), [['5432', 'warning'], ['ssh', 'info']]);
+      assert.deepEqual(findings('zones/public.xml', text, SENSITIVE), [['5432', 'warning'], ['ssh', 'warning']]);
       assertMentions(diagnosticsOf('zones/public.xml', text, SENSITIVE)[0].message, 'PostgreSQL (5432/tcp)', 'allowed from anywhere');
     });
 
@@ -234,7 +234,7 @@ describe('rule sensitive-port-exposed', () => {
 
   describe('other listeners', () => {
     it('reports Apache, HAProxy and systemd sockets on all addresses but not on loopback', () => {
-      assert.deepEqual(findings('ports.conf', 'Listen 23\nListen 127.0.0.1:6379\n', SENSITIVE), [['23', 'error']]);
+      assert.deepEqual(findings('ports.conf', 'Listen 23\nListen 127.0.0.1:6379\n', SENSITIVE), [['23', 'warning']]);
       assert.deepEqual(findings('haproxy.cfg', 'frontend f\n  bind *:6379\n  bind 127.0.0.1:9200\n', SENSITIVE), [['*:6379', 'error']]);
       assert.deepEqual(findings('app.socket', '[Socket]\nListenStream=2375\nListenStream=127.0.0.1:5432\n', SENSITIVE), [['2375', 'error']]);
     });

@@ -47,8 +47,8 @@ export const sensitivePortExposed: Rule = {
       if (found.length === 0) {
         continue;
       }
-      // A low risk that applies only if the port serves its less common use is noise, not a finding.
-      if (reference.port === reference.endPort && found[0].sensitive.severity === 'low' && usuallySomethingElse(found[0])) {
+      // A risk short of high that applies only if the port serves its less common use is noise, not a finding.
+      if (reference.port === reference.endPort && found[0].sensitive.severity !== 'high' && usuallySomethingElse(found[0])) {
         continue;
       }
       const label = portLabel(reference);
