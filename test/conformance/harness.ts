@@ -76,6 +76,15 @@ export interface ConformanceFormat {
 /** Rules whose findings stand for "the real tool refuses this input" (scanner problems land in them). */
 export const REFUSAL_RULES: ReadonlySet<string> = new Set(['invalid-port', 'parse-error']);
 
+/**
+ * A finding that says the tool would refuse the input: a file Port Lens could not read, or an
+ * `invalid-port` error. An `invalid-port` warning is a hint about a value the tool accepts (an
+ * upper-case protocol, port 0), so it is not a refusal.
+ */
+export function isRefusal(diagnostic: { readonly rule: string; readonly severity: string }): boolean {
+  return diagnostic.rule === 'parse-error' || (REFUSAL_RULES.has(diagnostic.rule) && diagnostic.severity === 'error');
+}
+
 /** Port Lens's verdict from the full analysis, as the editor and the command line report it. */
 export function lensVerdict(rendered: RenderedCase, portFilter: (analysis: FileAnalysis) => PortKey[] = defaultPorts): LensVerdict {
   const analysis = analyzeFile(rendered.fileName, rendered.text);
@@ -83,7 +92,7 @@ export function lensVerdict(rendered: RenderedCase, portFilter: (analysis: FileA
     return { accepted: true, ports: [], problems: [] };
   }
   const problems = analysis.diagnostics
-    .filter((diagnostic) => REFUSAL_RULES.has(diagnostic.rule))
+    .filter((diagnostic) => isRefusal(diagnostic))
     .map((diagnostic) => `${diagnostic.rule}: ${diagnostic.message}`);
   return { accepted: problems.length === 0, ports: portFilter(analysis), problems: [...new Set(problems)] };
 }
@@ -126,6 +135,8 @@ export function runTool(command: string, args: readonly string[], options: { inp
       clearTimeout(timer);
       resolve({ status, stdout, stderr });
     });
+    // A tool that exits before reading its input closes the pipe; its exit status is the answer.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
   });
 }

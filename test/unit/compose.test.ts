@@ -289,9 +289,13 @@ const cases: Case[] = [
     expect: (at) => ({ references: [], problems: [p('unknown-protocol', at('icmp'))] }),
   },
   {
-    name: 'container port 0 is out of range',
+    // compose-go (through Docker's port parser) accepts container port 0; Port Lens warns.
+    name: 'container port 0 is accepted with a warning',
     text: ports('"8080:0"'),
-    expect: (at) => ({ references: [], problems: [p('port-out-of-range', part(at('8080:0'), 5))] }),
+    expect: (at) => ({
+      references: [publish(at('8080:0'), { port: 0, portRange: part(at('8080:0'), 5), hostPort: 8080, hostPortRange: part(at('8080:0'), 0, 4), plainScalar: false })],
+      problems: [p('port-zero', part(at('8080:0'), 5), 'warning')],
+    }),
   },
   {
     name: 'a host port above 65535',
@@ -822,6 +826,55 @@ const cases: Case[] = [
     expect: () => ({ references: [] }),
   },
 ];
+
+/** Disagreements with compose-go (through go-connections) that were fixed; see conformance-compose-go.test.ts. */
+const composeGoCases: Case[] = [
+  {
+    name: 'compose-go refuses two protocols: everything after the first slash is the protocol "tcp/udp"',
+    text: ports('"80/tcp/udp"'),
+    expect: (at) => ({ references: [], problems: [p('unknown-protocol', at('tcp/udp'))] }),
+  },
+  {
+    name: 'compose-go accepts a bare container port 0 (Port Lens warns)',
+    text: ports('"0"'),
+    expect: (at) => ({
+      references: [publish(at('0'), { port: 0, portRange: at('0'), plainScalar: false })],
+      problems: [p('port-zero', at('0'), 'warning')],
+    }),
+  },
+  {
+    name: 'compose-go accepts empty brackets as no host address',
+    text: ports('"[]:8080:80"'),
+    expect: (at) => ({
+      references: [
+        publish(at('[]:8080:80'), { port: 80, portRange: part(at('[]:8080:80'), 8), hostPort: 8080, hostPortRange: part(at('[]:8080:80'), 3, 7), plainScalar: false }),
+      ],
+    }),
+  },
+  {
+    name: 'compose-go refuses an IPv6 address with a zone',
+    text: ports('"[fe80::1%eth0]:8080:80"'),
+    expect: (at) => ({ references: [], problems: [p('invalid-host-ip', at('[fe80::1%eth0]'))] }),
+  },
+  {
+    name: 'compose-go takes a long-syntax target of 0 (Port Lens warns)',
+    text: 'services:\n  web:\n    image: nginx\n    ports:\n      - target: 0\n        published: 8080\n',
+    expect: (at) => ({
+      references: [
+        publish(at('8080'), { port: 0, portRange: at('0'), hostPort: 8080, hostPortRange: at('8080'), plainScalar: true }),
+      ],
+      problems: [p('port-zero', at('0'), 'warning')],
+    }),
+  },
+];
+
+describe('agrees with compose-go', () => {
+  for (const testCase of composeGoCases) {
+    it(testCase.name, () => {
+      assertScan(scanCompose(testCase.text, { env: testCase.env ?? {} }), testCase.expect(locator(testCase.text)));
+    });
+  }
+});
 
 describe('scanCompose', () => {
   for (const testCase of cases) {

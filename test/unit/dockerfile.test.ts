@@ -141,9 +141,10 @@ const cases: Case[] = [
 
   // --- Invalid numbers ------------------------------------------------------------------
   {
-    name: 'port zero is out of range',
+    // BuildKit exposes "0/tcp" without complaint; Port Lens keeps the port and warns.
+    name: 'port zero is accepted with a warning',
     text: 'FROM alpine\nEXPOSE 0\n',
-    expect: (at) => ({ references: [], problems: [p('port-out-of-range', at('0'))] }),
+    expect: (at) => ({ references: [expose(at('0'), { port: 0 })], problems: [p('port-zero', at('0'), 'warning')] }),
   },
   {
     name: 'a port above 65535 is out of range',
@@ -186,11 +187,12 @@ const cases: Case[] = [
 
   // --- Host parts, which EXPOSE ignores -------------------------------------------------
   {
-    name: 'a host address is ignored with a warning',
+    // BuildKit splits `127.0.0.1:80` into host port "127.0.0.1" and port 80, and refuses the host port.
+    name: 'an address without a host port fails the build',
     text: 'FROM alpine\nEXPOSE 127.0.0.1:80\n',
     expect: (at) => ({
-      references: [expose(at('127.0.0.1:80'), { port: 80, portRange: part(at('127.0.0.1:80'), 10) })],
-      problems: [p('expose-host-part', at('127.0.0.1:'), 'warning')],
+      references: [],
+      problems: [p('expose-host-part', at('127.0.0.1:'), 'warning'), p('not-a-number', at('127.0.0.1'))],
     }),
   },
   {
@@ -545,6 +547,53 @@ const cases: Case[] = [
     expect: () => ({ references: [] }),
   },
 ];
+
+/** Disagreements with BuildKit that were fixed; each expected verdict is BuildKit's (see conformance-buildkit.test.ts). */
+const buildkitCases: Case[] = [
+  {
+    name: 'BuildKit refuses EXPOSE without a port (EXPOSE requires at least one argument)',
+    text: 'FROM alpine\nEXPOSE\n',
+    expect: (at) => ({ references: [], problems: [p('missing-port', at('EXPOSE'))] }),
+  },
+  {
+    name: 'BuildKit refuses two protocols: everything after the first slash is the protocol "tcp/udp"',
+    text: 'FROM alpine\nEXPOSE 80/tcp/udp\n',
+    expect: (at) => ({ references: [], problems: [p('unknown-protocol', at('tcp/udp'))] }),
+  },
+  {
+    name: 'BuildKit refuses a name where the host port goes (invalid hostPort: myhost)',
+    text: 'FROM alpine\nEXPOSE myhost:80\n',
+    expect: (at) => ({ references: [], problems: [p('expose-host-part', at('myhost:'), 'warning'), p('not-a-number', at('myhost'))] }),
+  },
+  {
+    name: 'BuildKit refuses a host address that is not an IP address (invalid IP address: myhost)',
+    text: 'FROM alpine\nEXPOSE myhost:8080:80\n',
+    expect: (at) => ({ references: [], problems: [p('expose-host-part', at('myhost:8080:'), 'warning'), p('invalid-host-ip', at('myhost'))] }),
+  },
+  {
+    name: 'BuildKit refuses host and container ranges of different lengths',
+    text: 'FROM alpine\nEXPOSE 80-82:90-91\n',
+    expect: (at) => ({ references: [], problems: [p('expose-host-part', at('80-82:'), 'warning'), p('range-mismatch', at('80-82:90-91'))] }),
+  },
+  {
+    name: 'BuildKit accepts an empty host part without its ExposeInvalidFormat warning',
+    text: 'FROM alpine\nEXPOSE :80\n',
+    expect: (at) => ({ references: [expose(at(':80'), { port: 80, portRange: at('80') })] }),
+  },
+  {
+    name: 'BuildKit accepts a port range starting at 0 (Port Lens warns)',
+    text: 'FROM alpine\nEXPOSE 0-10\n',
+    expect: (at) => ({ references: [expose(at('0-10'), { port: 0, endPort: 10 })], problems: [p('port-zero', at('0-10'), 'warning')] }),
+  },
+];
+
+describe('agrees with BuildKit', () => {
+  for (const testCase of buildkitCases) {
+    it(testCase.name, () => {
+      assertScan(scanDockerfile(testCase.text), testCase.expect(locator(testCase.text)));
+    });
+  }
+});
 
 describe('scanDockerfile', () => {
   for (const testCase of cases) {

@@ -7,13 +7,14 @@ import {
   MappedTextBuilder,
   dockerProtocol,
   mappedSpan,
+  parseContainerPort,
   parseDockerPortSpec,
   parseMappedPortRange,
   trailingProtocol,
   withoutUndefined,
 } from './dockerfile';
 import type { DockerPortFields, DockerPortSpecOptions, MappedText } from './dockerfile';
-import { appendAll, failureReason, parsePort, problem } from './portSyntax';
+import { appendAll, failureReason, problem } from './portSyntax';
 import {
   AliasTable,
   WalkBudget,
@@ -634,9 +635,12 @@ class ComposeScan {
     protocol: Protocol,
   ): DockerPortFields | undefined {
     const problemsBefore = this.problems.length;
-    const targetPort = parsePort(target.text.text);
+    const targetPort = parseContainerPort(target.text.text);
     if (!targetPort.ok) {
       this.problems.push(problem(target.scalar.range, targetPort.code, targetPort.message));
+    } else if (targetPort.value === 0) {
+      // Compose takes target 0 as it takes `"0"` in the short syntax.
+      this.problems.push(problem(target.scalar.range, 'port-zero', 'Compose accepts port 0, but no process can listen on port 0; this is most likely a mistake', 'warning'));
     }
     let hostIp: string | undefined;
     if (hostIpValue && hostIpValue.text.text !== '') {
@@ -650,7 +654,7 @@ class ComposeScan {
     let hostPortRange: SourceRange | undefined;
     if (published && published.text.text !== '') {
       const text = published.text;
-      const range = parseMappedPortRange(text, 0, text.text.length, true, published.scalar.range, this.problems);
+      const range = parseMappedPortRange(text, 0, text.text.length, 'host', published.scalar.range, this.problems);
       hostPortRange = mappedSpan(text, 0, text.text.length, published.scalar.range);
       // Published port 0 lets the engine choose, like leaving it out.
       if (range && !(range.start === 0 && range.end === 0)) {
@@ -658,7 +662,7 @@ class ComposeScan {
         hostPortEnd = range.end;
       }
     }
-    if (!targetPort.ok || this.problems.length > problemsBefore) {
+    if (!targetPort.ok || this.problems.slice(problemsBefore).some((found) => found.severity === 'error')) {
       return undefined;
     }
     return {

@@ -5,6 +5,7 @@ import { LineIndex } from '../text';
 import type { PortReference, Protocol, ScanProblem, Scanner, SourceRange } from '../types';
 import type { DockerfileStage, WiredPort } from '../wiring/facts';
 import { appendAll, parsePort, problem } from './portSyntax';
+import type { PortParse } from './portSyntax';
 
 // ---------------------------------------------------------------------------
 // Text with provenance, shared with the Compose scanner.
@@ -140,38 +141,53 @@ export function parseDockerPortSpec(
     }
   }
   const containerStart = colons.length > 0 ? colons[colons.length - 1] + 1 : 0;
-  const hostStart = colons.length >= 2 ? colons[colons.length - 2] + 1 : 0;
   const hasHost = colons.length >= 1;
-  const hasIp = colons.length >= 2;
 
-  // Container side: PORT[-END][/PROTOCOL]; Docker reads only the first segment after a slash.
+  // Container side: PORT[-END][/PROTOCOL]. Everything after the first slash is the protocol,
+  // so `80/tcp/udp` asks for a protocol named "tcp/udp", which Docker refuses.
   const slash = text.indexOf('/', containerStart);
   const portEnd = slash === -1 ? text.length : slash;
   let protocol: Protocol = 'tcp';
-  if (slash !== -1) {
-    const nextSlash = text.indexOf('/', slash + 1);
-    const protocolEnd = nextSlash === -1 ? text.length : nextSlash;
-    const written = text.slice(slash + 1, protocolEnd);
-    if (written !== '') {
-      const known = dockerProtocol(written);
-      const protocolSpan = spanOf(slash + 1, protocolEnd);
-      if (!known) {
-        problems.push(problem(protocolSpan, 'unknown-protocol', `Unknown protocol "${written}": Docker accepts tcp, udp and sctp`));
-      } else {
-        protocol = known;
-        if (options.warnUppercaseProtocol && written !== known) {
-          problems.push(
-            problem(protocolSpan, 'uppercase-protocol', `Docker lowercases "${written}"; write "${known}"`, 'warning'),
-          );
-        }
+  if (slash !== -1 && slash + 1 < text.length) {
+    const written = text.slice(slash + 1);
+    const known = dockerProtocol(written);
+    const protocolSpan = spanOf(slash + 1, text.length);
+    if (!known) {
+      const message = written.includes('/')
+        ? `"${written}" names more than one protocol; Docker takes one of tcp, udp or sctp per entry, so write one entry per protocol`
+        : `Unknown protocol "${written}": Docker accepts tcp, udp and sctp`;
+      problems.push(problem(protocolSpan, 'unknown-protocol', message));
+    } else {
+      protocol = known;
+      if (options.warnUppercaseProtocol && written !== known) {
+        problems.push(problem(protocolSpan, 'uppercase-protocol', `Docker lowercases "${written}"; write "${known}"`, 'warning'));
       }
     }
   }
-  const container = parseMappedPortRange(spec, containerStart, portEnd, false, whole, problems);
+  const container = parseMappedPortRange(spec, containerStart, portEnd, 'container', whole, problems);
+  if (container && container.start === 0) {
+    problems.push(
+      problem(
+        spanOf(containerStart, portEnd),
+        'port-zero',
+        'Docker accepts port 0, but no process can listen on port 0; this is most likely a mistake',
+        'warning',
+      ),
+    );
+  }
 
   if (options.role === 'expose') {
     if (hasHost && options.hostPart) {
-      problems.push(problem(spanOf(0, containerStart), 'expose-host-part', options.hostPart.message, options.hostPart.severity));
+      // Where the host part is only a warning the build still reads it, and fails on one it cannot.
+      // Like BuildKit's own check, the warning needs an address or host port: `:80` and `::80`
+      // have neither, while in `::::80` the address is `::`.
+      const warnOnly = options.hostPart.severity !== 'error';
+      if (!warnOnly || colons.length >= 3 || /[^:]/.test(text.slice(0, containerStart))) {
+        problems.push(problem(spanOf(0, containerStart), 'expose-host-part', options.hostPart.message, options.hostPart.severity));
+      }
+      if (warnOnly) {
+        readHostSide(spec, colons, container, whole, problems);
+      }
     }
     if (!container || problems.some((p) => p.severity === 'error')) {
       return { problems };
@@ -182,13 +198,52 @@ export function parseDockerPortSpec(
     };
   }
 
+  const host = readHostSide(spec, colons, container, whole, problems);
+  if (!container || problems.some((p) => p.severity === 'error')) {
+    return { problems };
+  }
+  return {
+    fields: {
+      protocol,
+      port: container.start,
+      endPort: container.end,
+      portRange: spanOf(containerStart, portEnd),
+      ...host,
+    },
+    problems,
+  };
+}
+
+type HostSide = Pick<DockerPortFields, 'hostIp' | 'hostPort' | 'hostPortEnd' | 'hostPortRange'>;
+
+/**
+ * Reads `[IP:]HOST_PORT[-END]:` in front of the container side, as Docker does for `-p`, Compose
+ * `ports:` and (before dropping it) `EXPOSE`: the address must parse as an IP address, brackets
+ * allowed, and the host port as a port or range the container side can map onto.
+ */
+function readHostSide(
+  spec: MappedText,
+  colons: readonly number[],
+  container: PortRangeParse | undefined,
+  whole: SourceRange,
+  problems: ScanProblem[],
+): HostSide {
+  if (colons.length === 0) {
+    return { hostPort: null, hostPortEnd: null };
+  }
+  const text = spec.text;
+  const spanOf = (from: number, to: number): SourceRange => mappedSpan(spec, from, to, whole);
+  const hostStart = colons.length >= 2 ? colons[colons.length - 2] + 1 : 0;
+  const hostEnd = colons[colons.length - 1];
+
   let hostIp: string | undefined;
-  if (hasIp) {
+  if (colons.length >= 2) {
     const ipEnd = hostStart - 1;
     const writtenIp = text.slice(0, ipEnd);
     const bare = writtenIp.startsWith('[') && writtenIp.endsWith(']') ? writtenIp.slice(1, -1) : writtenIp;
-    if (writtenIp !== '') {
-      if (isIP(bare) !== 0) {
+    // Go's address parser, which Docker uses, knows no zone suffix (`%eth0`); `[]` means no address.
+    if (bare !== '') {
+      if (isIP(bare) !== 0 && !bare.includes('%')) {
         hostIp = bare;
       } else {
         problems.push(problem(spanOf(0, ipEnd), 'invalid-host-ip', `"${writtenIp}" is not an IP address`));
@@ -199,10 +254,21 @@ export function parseDockerPortSpec(
   let hostPort: number | null = null;
   let hostPortEnd: number | null = null;
   let hostPortRange: SourceRange | undefined;
-  const hostEnd = hasHost ? containerStart - 1 : 0;
-  if (hasHost && hostEnd > hostStart) {
-    const host = parseMappedPortRange(spec, hostStart, hostEnd, true, whole, problems);
+  if (hostEnd > hostStart) {
+    const writtenHost = text.slice(hostStart, hostEnd);
     hostPortRange = spanOf(hostStart, hostEnd);
+    if (isIP(writtenHost) !== 0) {
+      // `127.0.0.1:80` is HOST_PORT:PORT to Docker, so the address stands where a port belongs.
+      problems.push(
+        problem(
+          hostPortRange,
+          'not-a-number',
+          `"${writtenHost}" stands where the host port goes; an address needs its own part, as in ${writtenHost}:HOST_PORT:PORT or ${writtenHost}::PORT`,
+        ),
+      );
+      return { hostIp, hostPort, hostPortEnd, hostPortRange };
+    }
+    const host = parseMappedPortRange(spec, hostStart, hostEnd, 'host', whole, problems);
     // A host range with a single container port is one mapping (the engine picks one free
     // port from the range); two ranges must have the same length.
     if (host && container && container.end !== container.start && host.end - host.start !== container.end - container.start) {
@@ -216,31 +282,28 @@ export function parseDockerPortSpec(
       hostPortEnd = host.end;
     }
   }
-
-  if (!container || problems.some((p) => p.severity === 'error')) {
-    return { problems };
-  }
-  return {
-    fields: {
-      protocol,
-      port: container.start,
-      endPort: container.end,
-      portRange: spanOf(containerStart, portEnd),
-      hostIp,
-      hostPort,
-      hostPortEnd,
-      hostPortRange,
-    },
-    problems,
-  };
+  return { hostIp, hostPort, hostPortEnd, hostPortRange };
 }
 
-/** Parses `PORT` or `START-END` in units `[from, to)` of a mapped text, reporting into `problems`. */
+/**
+ * A container port as Docker reads it: 0 parses (nothing refuses it), but it is no port a
+ * process can listen on, so messages give the usable range, from 1.
+ */
+export function parseContainerPort(text: string): PortParse {
+  const parsed = parsePort(text);
+  return !parsed.ok && /^0+$/.test(text) ? { ok: true, value: 0 } : parsed;
+}
+
+/**
+ * Parses `PORT` or `START-END` in units `[from, to)` of a mapped text, reporting into `problems`.
+ * `side` decides what 0 means: on the host side "any free port"; on the container side see
+ * `parseContainerPort`.
+ */
 export function parseMappedPortRange(
   spec: MappedText,
   from: number,
   to: number,
-  allowZero: boolean,
+  side: 'host' | 'container',
   whole: SourceRange,
   problems: ScanProblem[],
 ): PortRangeParse | undefined {
@@ -249,17 +312,18 @@ export function parseMappedPortRange(
     problems.push(problem(whole, 'not-a-number', 'No port is given'));
     return undefined;
   }
+  const read = (part: string): PortParse => (side === 'host' ? parsePort(part, true) : parseContainerPort(part));
   const dash = text.indexOf('-');
   if (dash === -1) {
-    const single = parsePort(text, allowZero);
+    const single = read(text);
     if (!single.ok) {
       problems.push(problem(mappedSpan(spec, from, to, whole), single.code, single.message));
       return undefined;
     }
     return { start: single.value, end: single.value };
   }
-  const first = parsePort(text.slice(0, dash), allowZero);
-  const last = parsePort(text.slice(dash + 1), allowZero);
+  const first = read(text.slice(0, dash));
+  const last = read(text.slice(dash + 1));
   if (!first.ok) {
     problems.push(problem(mappedSpan(spec, from, from + dash, whole), first.code, first.message));
   }
@@ -740,7 +804,13 @@ class DockerfileScan {
       } else if (instruction instanceof Env) {
         this.declareEnv(instruction);
       } else if (instruction.getKeyword() === 'EXPOSE') {
-        for (const argument of instruction.getArguments()) {
+        const exposed = instruction.getArguments();
+        if (exposed.length === 0) {
+          this.problems.push(
+            problem(this.offsets(instruction.getInstructionRange()), 'missing-port', 'EXPOSE needs at least one port; the build stops here'),
+          );
+        }
+        for (const argument of exposed) {
           this.expose(argument);
         }
       }
