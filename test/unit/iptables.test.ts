@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { ruleForProblem } from '../../src/core/rules/scannerProblems';
 import { looksLikeIptables, parseIptablesPort, scanIptables } from '../../src/core/scanners/iptables';
 import type { FirewallAction, PortReference, Protocol, ScanProblem, SourceRange } from '../../src/core/types';
 
@@ -174,10 +175,11 @@ const CASES: readonly Case[] = [
     references: [{ at: 'ftp:ssh', digits: false, port: 21, endPort: 22 }],
   },
   {
-    name: 'keeps an unknown service name without a port and says so',
+    // iptables-restore --test: "invalid port/service `my-app' specified".
+    name: 'keeps an unknown service name without a port and reports it, as iptables refuses it',
     text: 'iptables -A INPUT -p tcp --dport my-app -j ACCEPT',
     references: [{ at: 'my-app', digits: false, port: null, rawText: 'my-app' }],
-    problems: [{ code: 'unknown-service', at: 'my-app', severity: 'info' }],
+    problems: [{ code: 'unknown-service-name', at: 'my-app' }],
   },
   // --- negation ---
   {
@@ -186,9 +188,11 @@ const CASES: readonly Case[] = [
     references: [{ at: '22', port: 22, action: 'deny', negated: true }],
   },
   {
-    name: 'marks the old --dport ! 22 placement as negated',
+    // iptables-restore --test: "invalid port/service `!' specified"; 1.8 takes `!` only before the option.
+    name: 'refuses the old --dport ! 22 placement, as iptables does',
     text: 'iptables -A INPUT -p tcp --dport ! 22 -j DROP',
-    references: [{ at: '22', port: 22, action: 'deny', negated: true }],
+    references: [],
+    problems: [{ code: 'invalid-port', at: '!' }],
   },
   {
     name: 'keeps a negated source in the text',
@@ -480,10 +484,14 @@ const CASES: readonly Case[] = [
     problems: [{ code: 'port-without-protocol', at: '--dport' }],
   },
   {
-    name: 'reports --dport after a protocol negated the old way',
+    // iptables-restore --test: 'unknown protocol "!" specified'.
+    name: 'reports a protocol negated the old way, and the --dport after it',
     text: 'iptables -A INPUT -p ! udp --dport 53 -j DROP',
     references: [{ at: '53', port: 53, protocol: 'any', action: 'deny' }],
-    problems: [{ code: 'port-without-protocol', at: '--dport' }],
+    problems: [
+      { code: 'unknown-protocol', at: '!' },
+      { code: 'port-without-protocol', at: '--dport' },
+    ],
   },
   {
     name: 'reports --dport with a protocol that has no ports',
@@ -546,13 +554,11 @@ const CASES: readonly Case[] = [
     problems: [{ code: 'invalid-port', at: '1024:' }],
   },
   {
-    name: 'rejects a DNAT port of 0 and a reversed NAT range',
-    text: 'iptables -t nat -A PREROUTING -p tcp -j DNAT --to-destination 10.0.0.2:0\niptables -t nat -A PREROUTING -p tcp -j REDIRECT --to-ports 90-80',
-    references: [],
-    problems: [
-      { code: 'port-out-of-range', at: '10.0.0.2:0' },
-      { code: 'reversed-range', at: '90-80' },
-    ],
+    // iptables-translate: "dnat to 192.168.1.2:0"; iptables-restore --test: "Port range `80' funky".
+    name: 'accepts a DNAT port of 0 and rejects a reversed NAT range, as iptables does',
+    text: 'iptables -t nat -A PREROUTING -p tcp -j DNAT --to-destination 192.168.1.2:0\niptables -t nat -A PREROUTING -p tcp -j REDIRECT --to-ports 90-80',
+    references: [{ at: '192.168.1.2:0', digits: '0', port: 0, hostIp: '192.168.1.2', chain: 'PREROUTING', action: 'jump', target: 'DNAT', flags: ['table=nat', 'nat-target'] }],
+    problems: [{ code: 'reversed-range', at: '90-80' }],
   },
   {
     name: 'reports a save file section without COMMIT',
@@ -661,6 +667,111 @@ describe('looksLikeIptables', () => {
   for (const testCase of cases) {
     it(testCase.name, () => {
       assert.equal(looksLikeIptables(testCase.text), testCase.expect);
+    });
+  }
+});
+
+/**
+ * Cases where Port Lens once disagreed with iptables, each with the tool's own answer: the verdict of
+ * `iptables-restore --test` (the parser of `iptables` itself, fed the rule as a save file) and the
+ * ports `iptables-translate` prints. Port Lens "refuses" a rule when it reports an invalid-port or
+ * parse-error problem for it.
+ */
+describe('agrees with iptables', () => {
+  interface ToolCase {
+    /** The rule, as a line of a shell script or of an iptables-save file. */
+    readonly text: string;
+    /** What iptables said: `accepts` with the ports it translates to, or `refuses` with its message. */
+    readonly tool: { readonly accepts: readonly string[] } | { readonly refuses: string };
+  }
+  const refusedBy = (text: string): string[] =>
+    scanIptables(text)
+      .problems.filter((found) => ['invalid-port', 'parse-error'].includes(ruleForProblem(found)))
+      .map((found) => `${found.code}: ${found.message}`);
+  const portsOf = (text: string): string[] =>
+    [...new Set(scanIptables(text).references.filter((reference) => reference.port !== null).map((reference) => (reference.endPort !== reference.port ? `${reference.protocol}/${reference.port}-${reference.endPort}` : `${reference.protocol}/${reference.port}`)))].sort();
+
+  const cases: readonly ToolCase[] = [
+    // Options are looked up as getopt_long does: misspellings are refused, unambiguous abbreviations taken.
+    { text: 'iptables -A INPUT -p tcp --dprot 22 -j ACCEPT', tool: { refuses: 'unknown option "--dprot"' } },
+    { text: 'iptables -t nat -A PREROUTING -p tcp -j DNAT --to-destinaton 10.0.0.1:8080', tool: { refuses: 'unknown option "--to-destinaton"' } },
+    { text: 'iptables -t nat -A PREROUTING -p tcp -j REDIRECT --to-prots 8080', tool: { refuses: 'unknown option "--to-prots"' } },
+    { text: 'iptables -A INPUT -p tcp --dport 22 -m conntrack --ctsate NEW -j ACCEPT', tool: { refuses: 'unknown option "--ctsate"' } },
+    { text: 'iptables -A INPUT -p tcp --dports 22,80 -j ACCEPT', tool: { refuses: 'unknown option "--dports"' } },
+    { text: 'iptables -A INPUT -p tcp --dport 22 --dest 10.0.0.1 -j ACCEPT', tool: { refuses: 'unknown option "--dest"' } },
+    { text: 'iptables -A INPUT -p tcp --dp 22 -j ACCEPT', tool: { accepts: ['tcp/22'] } },
+    { text: 'iptables -t nat -A PREROUTING -p tcp -j DNAT --to 10.0.0.1:8080', tool: { accepts: ['tcp/8080'] } },
+    { text: 'iptables -t nat -A PREROUTING -p tcp -j REDIRECT --to-port 8080', tool: { accepts: ['tcp/8080'] } },
+    { text: 'iptables -A INPUT -p tcp --tcp-flags SYN,ACK SYN --dport 22 -j ACCEPT', tool: { accepts: ['tcp/22'] } },
+    // Options are read in order: the port options need -p before them.
+    { text: 'iptables -A INPUT --dport 22 -p tcp -j ACCEPT', tool: { refuses: 'unknown option "--dport"' } },
+    { text: 'iptables -A INPUT -p udplite --dport 22 -j ACCEPT', tool: { refuses: 'unknown option "--dport"' } },
+    { text: 'iptables -A INPUT -p udplite -m multiport --dports 22,80 -j ACCEPT', tool: { accepts: ['udp/22', 'udp/80'] } },
+    { text: 'iptables -A INPUT -p 0x11 --dport 53 -j ACCEPT', tool: { accepts: ['udp/53'] } },
+    { text: 'iptables -A INPUT -p tpc --dport 22 -j ACCEPT', tool: { refuses: 'unknown protocol "tpc" specified' } },
+    // tcp and sctp read numbers with strtoul base 0; udp and dccp in decimal, through getaddrinfo.
+    { text: 'iptables -A INPUT -p tcp --dport 022 -j ACCEPT', tool: { accepts: ['tcp/18'] } },
+    { text: 'iptables -A INPUT -p tcp --dport 0x16 -j ACCEPT', tool: { accepts: ['tcp/22'] } },
+    { text: 'iptables -A INPUT -p tcp --dport 08 -j ACCEPT', tool: { refuses: "invalid port/service `08' specified" } },
+    { text: 'iptables -A INPUT -p udp --dport 022 -j ACCEPT', tool: { accepts: ['udp/22'] } },
+    { text: 'iptables -A INPUT -p udp --dport 08 -j ACCEPT', tool: { accepts: ['udp/8'] } },
+    // Service names: per protocol for tcp, sctp and multiport; any protocol for udp, dccp and NAT ports.
+    { text: 'iptables -A INPUT -p udp --dport ssh -j ACCEPT', tool: { accepts: ['udp/22'] } },
+    { text: 'iptables -A INPUT -p tcp --dport ntp -j ACCEPT', tool: { refuses: "invalid port/service `ntp' specified" } },
+    { text: 'iptables -A INPUT -p udp -m multiport --dports ssh -j ACCEPT', tool: { refuses: "invalid port/service `ssh' specified" } },
+    { text: 'iptables -A INPUT -p sctp --dport amqp -j ACCEPT', tool: { accepts: ['sctp/5672'] } },
+    { text: 'iptables -A INPUT -p sctp --dport ssh -j ACCEPT', tool: { refuses: "invalid port/service `ssh' specified" } },
+    { text: 'iptables -A INPUT -p tcp --dport mongodb -j ACCEPT', tool: { refuses: "invalid port/service `mongodb' specified" } },
+    { text: 'iptables -t nat -A PREROUTING -p tcp -j DNAT --to-destination 10.0.0.1:http', tool: { accepts: ['tcp/80'] } },
+    // Each match takes an option once; loading the match again makes room for another.
+    { text: 'iptables -A INPUT -p tcp --dport 22 --dport 23 -j ACCEPT', tool: { refuses: "Only one `--destination-port' allowed" } },
+    { text: 'iptables -A INPUT -p tcp -m multiport --dports 22 --sports 80 -j ACCEPT', tool: { refuses: 'multiport: option "--source-ports" cannot be used together with "--destination-ports".' } },
+    { text: 'iptables -A INPUT -p tcp -m multiport --dports 22 -m multiport --sports 80 -j ACCEPT', tool: { accepts: ['tcp/22', 'tcp/80'] } },
+    { text: 'iptables -A INPUT -p udp -m udp --dport 1 -m udp --dport 2 -j ACCEPT', tool: { accepts: ['udp/1', 'udp/2'] } },
+    { text: 'iptables -A INPUT -p tcp -m multiport --dport 22,80 -j ACCEPT', tool: { accepts: ['tcp/22', 'tcp/80'] } },
+    { text: 'iptables -A INPUT -p tcp -m multiport -j ACCEPT', tool: { refuses: 'multiport expection an option' } },
+    { text: 'iptables -A INPUT -p tcp -m multiports --dports 22 -j ACCEPT', tool: { refuses: "Couldn't load match `multiports':No such file or directory" } },
+    { text: 'iptables -A INPUT -p tcp -m udp --dport 22 -j ACCEPT', tool: { refuses: "UDP match requires '-p udp'" } },
+    { text: 'iptables -I INPUT 0 -p tcp --dport 22 -j ACCEPT', tool: { refuses: "Invalid rule number `0'" } },
+    // NAT ports: 0 and a base offset are fine, ICMP's id counts as a port, octal again.
+    { text: 'iptables -t nat -A PREROUTING -p tcp -j DNAT --to-destination 10.0.0.1:0', tool: { accepts: ['tcp/0'] } },
+    { text: 'iptables -t nat -A PREROUTING -p tcp -j DNAT --to-destination 10.0.0.1:8000-8010/100', tool: { accepts: ['tcp/8000-8010'] } },
+    { text: 'iptables -t nat -A PREROUTING -p icmp -j DNAT --to-destination 10.0.0.1:8080', tool: { accepts: ['any/8080'] } },
+    { text: 'iptables -t nat -A PREROUTING ! -p tcp -j DNAT --to-destination 10.0.0.1:8080', tool: { accepts: ['any/8080'] } },
+    { text: 'iptables -t nat -A PREROUTING -p tcp -j DNAT --to-destination 10.0.0.1:010', tool: { accepts: ['tcp/8'] } },
+    { text: 'iptables -t nat -A PREROUTING -p udplite -j DNAT --to-destination 10.0.0.1:8080', tool: { refuses: 'Need TCP, UDP, SCTP or DCCP with port specification' } },
+    { text: 'iptables -t nat -A PREROUTING -p tcp -j DNAT --to-destination 10.0.0.1:08080', tool: { refuses: "Garbage after port value: `8080'" } },
+    { text: 'iptables -t nat -A PREROUTING -p tcp -j DNAT --to-destination 10.0.0.1:8080/100', tool: { refuses: "Garbage after port value: `/100'" } },
+    { text: 'iptables -t nat -A PREROUTING -p tcp -j DNAT --to-destination 10.0.0.1:8080:8090', tool: { refuses: 'Bad IP address "10.0.0.1:8080:8090"' } },
+    { text: 'iptables -t nat -A PREROUTING -p tcp -j REDIRECT --to-ports 8000-8010/100', tool: { refuses: 'Shifted portmap ranges not supported with this kernel' } },
+    { text: 'iptables -t nat -A PREROUTING -p tcp -j DNAT', tool: { refuses: 'DNAT: option "--to-destination" must be specified' } },
+    // The same reading in iptables-save files.
+    { text: '*filter\n-A INPUT -p tcp --dprot 22 -j ACCEPT\nCOMMIT\n', tool: { refuses: 'unknown option "--dprot"' } },
+    { text: '*nat\n-A PREROUTING -p udp -m udp --dport 022 -j DNAT --to-destination 10.0.0.1:010\nCOMMIT\n', tool: { accepts: ['udp/22', 'udp/8'] } },
+  ];
+  for (const testCase of cases) {
+    const verdict = 'accepts' in testCase.tool ? `iptables accepts it as ${testCase.tool.accepts.join(' ')}` : `iptables refuses it: ${testCase.tool.refuses}`;
+    it(`${verdict}: ${testCase.text}`, () => {
+      const refusals = refusedBy(testCase.text);
+      if ('accepts' in testCase.tool) {
+        assert.deepEqual(refusals, []);
+        assert.deepEqual(portsOf(testCase.text), [...testCase.tool.accepts].sort());
+      } else {
+        assert.notDeepEqual(refusals, [], 'Port Lens should report the rule');
+      }
+    });
+  }
+
+  // iptables takes these, but they never mean what they say: Port Lens reports them on purpose.
+  const deliberate: readonly { text: string; why: string }[] = [
+    { text: 'iptables -A INPUT -p udp --dport 70000 -j ACCEPT', why: 'iptables-translate: "udp dport 4464"' },
+    { text: 'iptables -A INPUT -p udp --dport 5:3 -j ACCEPT', why: 'iptables-translate: "udp dport 5-3", which matches nothing' },
+    { text: 'iptables -A INPUT ! -p tcp --dport 22 -j ACCEPT', why: 'the legacy kernel refuses it; iptables-nft tests TCP port bytes of non-TCP packets' },
+    { text: 'iptables -A INPUT -p tcp -m sctp --dport 22 -j ACCEPT', why: 'the kernel refuses it: "RULE_APPEND failed (Invalid argument)"' },
+  ];
+  for (const { text, why } of deliberate) {
+    it(`reports what iptables takes but does not mean (${why}): ${text}`, () => {
+      assert.notDeepEqual(refusedBy(text), []);
     });
   }
 });
