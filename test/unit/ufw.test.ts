@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import fc from 'fast-check';
+import { ruleForProblem } from '../../src/core/rules/scannerProblems';
 import { looksLikeUfw, scanUfw } from '../../src/core/scanners/ufw';
 import type { FirewallRuleInfo, PortReference, ProblemSeverity, SourceRange } from '../../src/core/types';
 
@@ -327,9 +328,10 @@ describe('ufw scanner: full syntax', () => {
       expect: (t) => ({ references: [ref(t, 'ssh', 22, { digits: null, protocol: 'tcp', name: 'ssh', firewall: { action: 'deny', target: 'deny', source: '203.0.113.0/24' } })] }),
     },
     {
-      name: 'an unknown service name is reported for information',
+      // ufw --dry-run: "ERROR: Bad port 'nosuchsvc'".
+      name: 'ufw refuses a service name /etc/services lacks',
       text: 'ufw allow to any port nosuchsvc\n',
-      expect: (t) => ({ references: [], problems: [{ code: 'unknown-service', severity: 'info', range: at(t, 'nosuchsvc') }] }),
+      expect: (t) => ({ references: [], problems: [{ code: 'unknown-service-name', severity: 'error', range: at(t, 'nosuchsvc') }] }),
     },
     {
       name: 'a dangling clause is the wrong number of arguments',
@@ -417,12 +419,120 @@ describe('ufw scanner: user.rules tuples', () => {
   ]);
 });
 
+/**
+ * Each case was run through `ufw --dry-run` (ufw 0.36.2, Debian netbase /etc/services, only the
+ * profiles Port Lens knows installed): `refuses` where ufw printed an error, otherwise the ports of
+ * the rules it printed, `from:` marking a source port.
+ */
+describe('agrees with ufw', () => {
+  const cases: [args: string, expected: 'refuses' | string[]][] = [
+    // Actions and commands
+    ['allwo 22', 'refuses'],
+    ['Allow 22/tcp', 'refuses'],
+    ['DENY 80', 'refuses'],
+    ['enabel', 'refuses'],
+    ['delete allwo 22', 'refuses'],
+    ['delete allow 22', []],
+    ['--force allow 22/tcp', 'refuses'],
+    ['--force limit 22/tcp', ['tcp/22']],
+    ['rule PREPEND allow 3306/tcp', ['tcp/3306']],
+    ['INSERT 1 allow 80/tcp', ['tcp/80']],
+    ['insert 0 allow 22', 'refuses'],
+    ['insert -1 allow 22', 'refuses'],
+    ['insert x allow 22', 'refuses'],
+    ['route delete 3', 'refuses'],
+    ['default deny sideways', 'refuses'],
+    ['default drop', 'refuses'],
+    ['default DENY incoming', []],
+    // Direction, logging, interfaces, comments
+    ['allow LOG 65530/tcp', ['tcp/65530']],
+    ['allow IN 22/tcp', ['tcp/22']],
+    ['allow 22 in', 'refuses'],
+    ['allow in on eth0', []],
+    ['allow in on eth0:1 to any port 22', 'refuses'],
+    ['allow in on averyveryverylongif0 to any port 22', 'refuses'],
+    ['route allow in to any port 80', 'refuses'],
+    ['route allow out on eth1 in on eth0 to any port 80 proto tcp', ['tcp/80']],
+    ['allow comment x 22', ['any/22']],
+    ['allow 22/tcp comment', 'refuses'],
+    [`allow 22/tcp comment "it's"`, 'refuses'],
+    // Addresses
+    ['allow from 300.1.2.3', 'refuses'],
+    ['allow from 10.0.0.01 to any port 22', 'refuses'],
+    ['allow from 10.0.0.1/255.255.255.0 to any port 22', ['any/22']],
+    ['allow in from ::/0 to 10.0.0.0/8', 'refuses'],
+    // Protocols without ports
+    ['allow proto esp from 1.2.3.4', []],
+    ['allow proto gre from 10.0.0.0/8 to 192.168.1.10', []],
+    ['allow proto igmp to any', []],
+    ['allow proto esp to any port 22', 'refuses'],
+    ['allow 22/esp', 'refuses'],
+    ['allow proto ipv6 from 2001:db8::1', 'refuses'],
+    // Ports and service names
+    ['allow 22/any', ['any/22']],
+    ['allow 6000:6007', 'refuses'],
+    ['allow to any port 99999 port 22 proto tcp', 'refuses'],
+    ['allow to any port ssh port 80', ['tcp/80']],
+    ['allow nosuchsvc/tcp', 'refuses'],
+    ['allow htpp', 'refuses'],
+    ['allow sshh', 'refuses'],
+    ['allow 22abc', 'refuses'],
+    ['allow 1e3', 'refuses'],
+    ['allow all', 'refuses'],
+    ['allow http/udp', 'refuses'],
+    ['allow to any port HTTP', 'refuses'],
+    ['allow mongodb', 'refuses'],
+    ['allow mongodb/tcp', 'refuses'],
+    ['allow to any port mongodb', 'refuses'],
+    ['allow from any port 53 to any port http', ['from:tcp/53', 'tcp/80']],
+    ['allow from any port domain to any port ntp', ['from:udp/53', 'udp/123']],
+    ['allow from any port ssh to any port ntp', 'refuses'],
+    ['allow from any port 1000:2000 to any port domain', 'refuses'],
+    // Application profiles
+    ['allow from any app OpenSSH to any app Samba', ['from:tcp/22', 'tcp/137', 'tcp/138', 'tcp/139', 'tcp/445']],
+    ['allow from any port 53 to any app CUPS', ['from:any/53', 'any/631']],
+    ['allow from any port 53,54 to any app CUPS', 'refuses'],
+    ['allow to any app OpenSSH port 22', 'refuses'],
+    ['allow to any port 22 app OpenSSH', ['tcp/22']],
+    ['allow Nginx\\ Fullx', 'refuses'],
+    ['allow OpenSHH', 'refuses'],
+  ];
+  for (const [args, expected] of cases) {
+    it(`${expected === 'refuses' ? 'ufw refuses' : 'ufw accepts'} ufw ${args}`, () => {
+      const result = scanUfw(`#!/bin/sh\nufw ${args}\n`);
+      const refusals = result.problems.filter((item) => ruleForProblem(item) === 'invalid-port' || ruleForProblem(item) === 'parse-error');
+      if (expected === 'refuses') {
+        assert.notDeepEqual(refusals, [], 'Port Lens should refuse it');
+        return;
+      }
+      assert.deepEqual(refusals, []);
+      const ports = result.references.map(({ protocol, port, endPort, firewall }) => `${firewall?.sourcePort ? 'from:' : ''}${protocol}/${port}${endPort !== port ? `-${endPort}` : ''}`);
+      assert.deepEqual([...new Set(ports)].sort(), [...expected].sort());
+    });
+  }
+
+  it('resolves a name only the IANA registry has, for hovers, while refusing it', () => {
+    const result = scanUfw('ufw allow to any port mongodb proto tcp\n');
+    assert.deepEqual(result.references.map(({ port, name }) => [port, name]), [[27017, 'mongodb']]);
+    assert.deepEqual(result.problems.map(({ code }) => code), ['service-not-in-etc-services']);
+    assert.match(result.problems[0].message, /not in a stock \/etc\/services/);
+  });
+
+  it('reads a command built from variables for its ports and never refuses it', () => {
+    const result = scanUfw('ufw allow $PROTO_CLAUSE to any port 22\nufw $ACTION 80/tcp\nufw allow from $ADMIN_NET to any port $SSH_PORT proto tcp\n');
+    assert.deepEqual(result.problems, []);
+    assert.deepEqual(result.references.map(({ rawText, protocol }) => [rawText, protocol]), [['$SSH_PORT', 'tcp']]);
+  });
+});
+
 describe('ufw content sniffing', () => {
   const cases: [string, string, boolean][] = [
     ['a ufw allow line', '#!/bin/sh\nufw allow 22/tcp\n', true],
     ['sudo ufw with flags', 'sudo ufw --force --dry-run route allow in on eth0\n', true],
     ['a user.rules file', '*filter\n### RULES ###\n### tuple ### allow tcp 22 0.0.0.0/0 any 0.0.0.0/0 in\n', true],
     ['ufw status only', 'ufw status\nufw enable\n', false],
+    ['a mistyped action', 'ufw allwo 22\n', true],
+    ['a default policy', 'ufw default deny incoming\n', true],
     ['an unrelated script', 'apt-get install -y nginx\n', false],
     ['a word that merely contains ufw', 'myufw allow 22\n', false],
   ];

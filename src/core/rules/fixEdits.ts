@@ -2,7 +2,7 @@
  * The text edits behind the quick fixes. Each returns `undefined` when the reference is written
  * in a way it does not recognise: a fix that might corrupt the file is worse than no fix.
  */
-import { ETC_SERVICES } from '../scanners/namedServices';
+import { isEtcServicesName } from '../ports/serviceNames';
 import type { FileFormat, PortReference } from '../types';
 import { indentationAt, lineBreakOf, lineEndOf, lineStartOf, statementLastLineOf, statementStartOf } from './textLines';
 import type { TextEdit } from './types';
@@ -341,7 +341,7 @@ function restrictUfw(text: string, reference: PortReference, statementStart: num
     let target: string;
     if (portSpec) {
       target = `to any port ${portSpec[1]}${portSpec[2] ? ` proto ${portSpec[2].toLowerCase()}` : ''}`;
-    } else if (service && ETC_SERVICES.has(service[1]) && reference.port !== null) {
+    } else if (service && isEtcServicesName(service[1]) && reference.port !== null) {
       // A name from /etc/services (ufw prefers it over a profile of that name) is a port, not an app.
       const protocol = service[2]?.toLowerCase() ?? (reference.protocol === 'tcp' || reference.protocol === 'udp' ? reference.protocol : undefined);
       target = `to any port ${reference.port}${protocol ? ` proto ${protocol}` : ''}`;
