@@ -262,6 +262,10 @@ export function describeReference(reference: PortReference, knowledgeBase: Knowl
     case 'ingress':
       return `$(globe) Ingress backend → Service port **${containerPort}**`;
     case 'listen':
+      if (reference.flags?.includes('implicit')) {
+        // nginx's default for an http server block without `listen`.
+        return `$(radio-tower) Listens on ${protocol}/**${containerPort}** ${bindingDescription(reference.hostIp)} · no \`listen\` directive: nginx listens on \`*:80\` (8000 when not run as root)`;
+      }
       return `$(radio-tower) Listens on ${protocol}/**${containerPort}** ${bindingDescription(reference.hostIp)}${reference.flags?.length ? ` · ${reference.flags.map((flag) => `\`${flag}\``).join(' ')}` : ''}`;
     case 'upstream':
       return `$(arrow-swap) Connects to ${reference.hostIp ? `\`${reference.hostIp}\`` : 'upstream'} port **${containerPort}**${reference.flags?.includes('implicit-port') ? ' (implied by the URL scheme)' : ''}`;

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { describeReference, escapeMarkdown, focusAt, referenceAt, renderImageDefaults, renderPortKnowledge, renderReferenceHover, stripThemeIcons } from '../../src/core/hover';
 import { KnowledgeBase } from '../../src/core/ports/knowledgeBase';
 import { parseUserPortData } from '../../src/core/ports/userData';
+import { scanNginx } from '../../src/core/scanners/nginx';
 import type { PortReference } from '../../src/core/types';
 
 const knowledgeBase = new KnowledgeBase();
@@ -194,6 +195,24 @@ describe('Hover rendering', () => {
 
   it('strips theme icons for plain Markdown', () => {
     assert.equal(stripThemeIcons('$(warning) **x** $(shield) y'), '**x** y');
+  });
+});
+
+describe('Hover on an nginx server block without listen', () => {
+  it('explains on the server keyword that nginx listens on *:80', () => {
+    const text = 'http {\n    server {\n        server_name example.test;\n    }\n}\n';
+    const found = referenceAt(scanNginx(text).references, text.indexOf('server {') + 2);
+    assert.ok(found);
+    assert.equal(
+      stripThemeIcons(describeReference(found, knowledgeBase)),
+      'Listens on tcp/**80** on **all interfaces** · no `listen` directive: nginx listens on `*:80` (8000 when not run as root)',
+    );
+    assert.match(renderReferenceHover(found, knowledgeBase), /\*\*80\/tcp\*\*/);
+  });
+
+  it('shows nothing implicit once the server has a listen', () => {
+    const text = 'http {\n    server {\n        listen 8080;\n    }\n}\n';
+    assert.equal(referenceAt(scanNginx(text).references, text.indexOf('server {') + 2), undefined);
   });
 });
 

@@ -367,9 +367,50 @@ function rangeOf(token: NginxToken): SourceRange {
 
 type Scope = 'http' | 'stream' | 'mail';
 
-/** `listen` parameters kept as flags; `name=value` parameters keep their value. */
-const LISTEN_FLAGS: ReadonlySet<string> = new Set(['default_server', 'default', 'ssl', 'http2', 'quic', 'spdy', 'udp', 'proxy_protocol', 'reuseport', 'deferred', 'bind']);
-const LISTEN_VALUE_FLAGS: readonly string[] = ['ipv6only=', 'backlog=', 'rcvbuf=', 'sndbuf=', 'so_keepalive=', 'fastopen=', 'setfib=', 'accept_filter='];
+/**
+ * The `listen` parameters without a value each module takes, each with whether it sets a socket
+ * option: only one `listen` of an address and port may set those ("duplicate listen options").
+ * `quic` (http, nginx 1.25), `default_server` and `deferred` (stream, nginx 1.25.5) are newer than
+ * some distributions' nginx; they are accepted, as the current nginx accepts them.
+ */
+const LISTEN_WORDS: Readonly<Record<'http' | 'stream', ReadonlyMap<string, boolean>>> = {
+  http: new Map([
+    ['default_server', false],
+    ['default', false],
+    ['ssl', false],
+    ['http2', false],
+    ['quic', false],
+    ['proxy_protocol', false],
+    ['bind', true],
+    ['reuseport', true],
+    ['deferred', true],
+  ]),
+  stream: new Map([
+    ['default_server', false],
+    ['udp', false],
+    ['ssl', false],
+    ['proxy_protocol', false],
+    ['bind', true],
+    ['reuseport', true],
+    ['deferred', true],
+  ]),
+};
+
+/**
+ * The `name=value` parameters each module takes (all of them set a socket option but
+ * `accept_filter`, which Linux nginx ignores). `setfib` works on FreeBSD only and
+ * `accept_filter` only on FreeBSD; both are accepted, as on the systems that have them.
+ */
+const LISTEN_VALUES: Readonly<Record<'http' | 'stream', ReadonlySet<string>>> = {
+  http: new Set(['backlog', 'rcvbuf', 'sndbuf', 'fastopen', 'so_keepalive', 'ipv6only', 'setfib', 'accept_filter']),
+  stream: new Set(['backlog', 'rcvbuf', 'sndbuf', 'fastopen', 'so_keepalive', 'ipv6only', 'setfib']),
+};
+
+/** Parameters a `listen … udp` (stream) or `listen … quic` (http) socket cannot have, in the order nginx checks them. */
+const INCOMPATIBLE_WITH: Readonly<Record<'udp' | 'quic', readonly string[]>> = {
+  udp: ['backlog', 'deferred', 'ssl', 'so_keepalive', 'proxy_protocol', 'fastopen'],
+  quic: ['ssl', 'http2', 'proxy_protocol'],
+};
 
 type Schemes = ReadonlyMap<string, number | undefined>;
 
@@ -388,7 +429,7 @@ const PASS_DIRECTIVES: ReadonlyMap<string, Schemes> = new Map([
 ]);
 
 /** The directives whose parameters the scanner reads; see `walk` and `collectUpstreamNames`. */
-const READ_PARAMETERS: ReadonlySet<string> = new Set(['listen', 'server', 'upstream', 'proxy_pass', ...PASS_DIRECTIVES.keys()]);
+const READ_PARAMETERS: ReadonlySet<string> = new Set(['listen', 'server', 'upstream', 'proxy_pass', 'include', ...PASS_DIRECTIVES.keys()]);
 
 /** proxy_pass in http needs a scheme, and the scheme gives the port when none is written. */
 const HTTP_PROXY_SCHEMES: Schemes = new Map([
@@ -403,6 +444,8 @@ const DATA_BLOCKS: ReadonlySet<string> = new Set(['map', 'geo', 'types', 'split_
 const URI_VARIABLE = /^\$(?:request_uri|uri|document_uri)(?![A-Za-z0-9_])/;
 /** A host written as an address (IPv4, or IPv6 taken out of its brackets), not a name to resolve. */
 const IP_LITERAL = /^[0-9.]+$|:/;
+/** A dotted IPv4 address, which never names an upstream block. */
+const IPV4_LITERAL = /^\d+\.\d+\.\d+\.\d+$/;
 
 const STREAM_INCLUDE_DIRECTORY = /(?:^|[\\/])streams?[a-z._-]*[\\/][^\\/]*$/i;
 const DIGITS = /^\d+$/;
@@ -418,10 +461,18 @@ type AddressSplit = { readonly ok: true; readonly value: HostPort } | { readonly
 
 /** Splits `host:port`, `[v6]:port`, `host` or `[v6]` the way nginx does: at the first colon. */
 function splitAddress(text: string, from: number, to: number): AddressSplit {
+  const slash = text.indexOf('/', from);
+  if (slash >= 0 && slash < to) {
+    // Only proxy_pass takes a path, and its URL is cut before the path.
+    return { ok: false, code: 'invalid-address', reason: 'invalid host' };
+  }
   if (text[from] === '[') {
     const close = text.indexOf(']', from);
     if (close < 0 || close >= to) {
       return { ok: false, code: 'invalid-address', reason: 'invalid host' };
+    }
+    if (close === from + 1) {
+      return { ok: false, code: 'invalid-address', reason: 'no host' };
     }
     if (close + 1 === to) {
       return { ok: true, value: { host: text.slice(from + 1, close), portFrom: to } };
@@ -458,7 +509,9 @@ function parseNginxPorts(text: string, allowRange: boolean): PortsParse {
     if (!DIGITS.test(part)) {
       return { ok: false, code: 'invalid-port', reason: 'invalid port' };
     }
-    const value = part.length > 6 ? Number.POSITIVE_INFINITY : Number(part);
+    // nginx reads leading zeros as nothing; compare lengths first so a long number stays exact.
+    const significant = part.replace(/^0+(?=\d)/, '');
+    const value = significant.length > 6 ? Number.POSITIVE_INFINITY : Number(significant);
     if (value === 0) {
       return { ok: false, code: 'invalid-port', reason: 'invalid port' };
     }
@@ -506,6 +559,30 @@ interface Frame {
   readonly dropped: boolean;
   /** Inside a data block (`map`, `types`, …): only upstream names count. */
   readonly data: boolean;
+  /** Set for a `server` block of the http or stream module. */
+  readonly server?: ServerBlock;
+}
+
+/** What the scanner notes about one `server { … }` while reading it. */
+interface ServerBlock {
+  readonly keyword: NginxToken;
+  readonly scope: 'http' | 'stream';
+  hasListen: boolean;
+  /** An included file may hold the `listen`. */
+  hasInclude: boolean;
+}
+
+/** One address and port range a `listen` opens, for the duplicate checks at the end. */
+interface ListenSocket {
+  readonly server: ServerBlock | undefined;
+  readonly scope: Scope;
+  readonly protocol: Protocol;
+  /** The address as nginx compares it: `0.0.0.0` for the IPv4 wildcard, IPv6 without brackets. */
+  readonly address: string;
+  readonly port: number;
+  readonly endPort: number;
+  readonly setsOptions: boolean;
+  readonly range: SourceRange;
 }
 
 /** How an upstream address becomes a dial in the wiring facts. */
@@ -514,11 +591,19 @@ interface DialSource {
   readonly label: string;
 }
 
+/** Directives the scanner reads that never open a block. */
+const NOT_BLOCKS: ReadonlySet<string | undefined> = new Set(['listen', 'proxy_pass', 'include', ...PASS_DIRECTIVES.keys()]);
+
+/** Blocks that make a file a whole configuration rather than a snippet included inside one. */
+const MAIN_CONTEXT_BLOCKS: ReadonlySet<string> = new Set(['http', 'stream', 'mail', 'events']);
+
 class NginxScan implements DirectiveVisitor {
   readonly references: PortReference[] = [];
   /** Upstream addresses with a host name, for the workspace graph. */
   dials: Dial[] = [];
   private readonly upstreamNames = new Set<string>();
+  /** The upstream names in lower case, once every one is known. */
+  private upstreamNamesLowerCase: Set<string> | undefined;
   private readonly frames: Frame[] = [{ block: undefined, context: undefined, dropped: false, data: false }];
   /** Upstream URLs, checked at the end: a name may refer to an `upstream` block further down. */
   private readonly passes: {
@@ -529,6 +614,14 @@ class NginxScan implements DirectiveVisitor {
     /** The directive, for the dial's label. */
     readonly label: string;
   }[] = [];
+  private readonly sockets: ListenSocket[] = [];
+  /** Hosts of the http upstream addresses read so far that have a port, written or implied by the scheme. */
+  private readonly httpHostsWithPort = new Set<string>();
+  /** `listen` directives outside any block: fine in a snippet, refused in a whole configuration. */
+  private readonly topLevelListens: NginxToken[] = [];
+  /** The file has an `http`, `stream`, `mail` or `events` block: it is nginx.conf itself. */
+  private mainConfiguration = false;
+  private hasInclude = false;
   /** Set once blocks nest deeper than {@link MAX_NESTING}; what is inside them is not read. */
   private tooDeep = false;
 
@@ -548,17 +641,40 @@ class NginxScan implements DirectiveVisitor {
     const dropped = parent.dropped || name === undefined || this.frames.length > MAX_NESTING;
     if (!dropped) {
       this.noteUpstreamName(block);
+      if (this.frames.length === 1 && MAIN_CONTEXT_BLOCKS.has(name)) {
+        this.mainConfiguration = true;
+      }
+      if (block.name && NOT_BLOCKS.has(name)) {
+        // Most often the `;` after it is missing, and the next line's block was taken as its own.
+        this.problems.push(problem(rangeOf(block.name), 'parse-error', `directive "${name}" is not terminated by ";"`));
+      }
     }
-    this.frames.push({
-      block,
-      context: parent.context ?? (name === 'http' || name === 'stream' || name === 'mail' ? name : undefined),
-      dropped,
-      data: parent.data || (name !== undefined && DATA_BLOCKS.has(name)),
-    });
+    const context = parent.context ?? (name === 'http' || name === 'stream' || name === 'mail' ? name : undefined);
+    const frame: Frame = { block, context, dropped, data: parent.data || (name !== undefined && DATA_BLOCKS.has(name)) };
+    const scope = context ?? this.defaultScope;
+    const parentName = parent.block?.name?.text;
+    // A server block sits right inside its module's block, or at the top of a snippet included there.
+    if (!dropped && !frame.data && name === 'server' && block.name && scope !== 'mail' && (parentName === scope || parent.block === undefined)) {
+      this.frames.push({ ...frame, server: { keyword: block.name, scope, hasListen: false, hasInclude: false } });
+      return;
+    }
+    this.frames.push(frame);
   }
 
   closeBlock(): void {
-    this.frames.pop();
+    const server = this.frames.pop()?.server;
+    if (!server || server.hasListen || server.hasInclude) {
+      return;
+    }
+    if (server.scope === 'http') {
+      // nginx listens on *:80 for an http server without `listen` (on *:8000 when it runs unprivileged).
+      const reference = listenReference('tcp', 'http', ['implicit'], rangeOf(server.keyword));
+      reference.port = 80;
+      reference.endPort = 80;
+      this.references.push(reference);
+    } else {
+      this.problems.push(problem(rangeOf(server.keyword), 'missing-listen', 'no "listen" is defined for server: a stream server has no default port, so it needs a listen directive'));
+    }
   }
 
   /** A directive without a block, with the top-level context it sits in and the block directly around it. */
@@ -575,8 +691,22 @@ class NginxScan implements DirectiveVisitor {
     const scope = frame.context ?? this.defaultScope;
     const parent = frame.block;
     const parentName = parent?.name?.text;
-    if (name === 'listen' && (parentName === 'server' || parent === undefined)) {
-      this.listen(directive, scope);
+    if (name === 'include') {
+      this.hasInclude = true;
+      if (frame.server) {
+        frame.server.hasInclude = true;
+      }
+    } else if (name === 'listen') {
+      if (parentName === 'server' || parent === undefined) {
+        if (frame.server) {
+          frame.server.hasListen = true;
+        } else if (parent === undefined) {
+          this.topLevelListens.push(directive.name);
+        }
+        this.listen(directive, scope, frame.server);
+      } else {
+        this.problems.push(problem(rangeOf(directive.name), 'misplaced-directive', `"listen" directive is not allowed here: it belongs directly inside a server block, not in ${parentName ? `"${parentName}"` : 'this block'}`));
+      }
     } else if (name === 'server' && parentName === 'upstream') {
       this.upstreamServer(directive, scope, parent?.args[0]?.text);
     } else if (name === 'proxy_pass') {
@@ -586,7 +716,7 @@ class NginxScan implements DirectiveVisitor {
     }
   }
 
-  /** Reads the upstream URLs once every `upstream` name in the file is known. */
+  /** Reads the upstream URLs once every `upstream` name in the file is known, and checks the listens against each other. */
   finish(): void {
     for (const { url, scope, schemes, schemeRequired, label } of this.passes) {
       this.passUrl(url, scope, schemes, schemeRequired, label);
@@ -594,12 +724,72 @@ class NginxScan implements DirectiveVisitor {
     if (this.dials.length > 0 && this.upstreamNames.size > 0) {
       // A `*_pass` address names an upstream block (matched without regard to case) before any host;
       // an upstream's own `server` entries are always resolved as hosts (`upstream web { server web:8000; }`).
-      const names = new Set([...this.upstreamNames].map((name) => name.toLowerCase()));
+      const names = this.lowerCaseUpstreamNames();
       this.dials = this.dials.filter((dial) => dial.via !== 'proxy_pass' || !names.has(dial.host));
     }
+    if (this.mainConfiguration) {
+      for (const name of this.topLevelListens) {
+        this.problems.push(problem(rangeOf(name), 'misplaced-directive', '"listen" directive is not allowed here: it belongs inside a server block'));
+      }
+    }
+    this.checkDuplicateListens();
     if (this.tooDeep) {
       this.problems.push(problem({ start: 0, end: 0 }, 'parse-error', `Could not read the configuration: ${NESTED_TOO_DEEPLY}`));
     }
+  }
+
+  private lowerCaseUpstreamNames(): Set<string> {
+    this.upstreamNamesLowerCase ??= new Set([...this.upstreamNames].map((name) => name.toLowerCase()));
+    return this.upstreamNamesLowerCase;
+  }
+
+  /**
+   * nginx refuses one server listening twice on an address and port ("a duplicate listen"), and
+   * two servers that both set socket options for one ("duplicate listen options"). Sorting by
+   * address and port finds every overlap without comparing every pair.
+   */
+  private checkDuplicateListens(): void {
+    const reported = new Set<ListenSocket>();
+    const sweep = (sockets: ListenSocket[], key: (socket: ListenSocket) => string, report: (earlier: ListenSocket, later: ListenSocket) => void): void => {
+      const keyed = sockets.map((socket) => ({ socket, key: key(socket) }));
+      keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.socket.port - b.socket.port));
+      let widest: ListenSocket | undefined;
+      let widestKey = '';
+      for (const { socket, key: socketKey } of keyed) {
+        if (widest && socketKey === widestKey && socket.port <= widest.endPort) {
+          const [earlier, later] = widest.range.start < socket.range.start ? [widest, socket] : [socket, widest];
+          if (!reported.has(later)) {
+            reported.add(later);
+            report(earlier, later);
+          }
+        }
+        if (!widest || socketKey !== widestKey || socket.endPort > widest.endPort) {
+          widest = socket;
+          widestKey = socketKey;
+        }
+      }
+    };
+    const place = (socket: ListenSocket): string => `${socket.scope}|${socket.protocol}|${socket.address}`;
+    const servers = new Map<ServerBlock | undefined, number>();
+    const serverId = (socket: ListenSocket): number => {
+      let id = servers.get(socket.server);
+      if (id === undefined) {
+        id = servers.size;
+        servers.set(socket.server, id);
+      }
+      return id;
+    };
+    // Without its server block (a snippet included in one) the listens of a file are one server's.
+    sweep(this.sockets, (socket) => `${place(socket)}|${serverId(socket)}`, (earlier, later) => {
+      this.problems.push(problem(later.range, 'duplicate-listen', `a duplicate listen ${socketLabel(later, Math.max(earlier.port, later.port))}: this server already listens there`));
+    });
+    sweep(this.sockets.filter((socket) => socket.setsOptions), place, (earlier, later) => {
+      if (earlier.server !== later.server) {
+        this.problems.push(
+          problem(later.range, 'duplicate-listen-options', `duplicate listen options for ${socketLabel(later, Math.max(earlier.port, later.port))}: socket options (bind, backlog, reuseport, …) may be set in only one listen of an address and port`),
+        );
+      }
+    });
   }
 
   private noteUpstreamName(directive: { readonly name?: NginxToken; readonly args: readonly NginxToken[] }): void {
@@ -608,62 +798,76 @@ class NginxScan implements DirectiveVisitor {
     }
   }
 
-  private listen(directive: Directive, scope: Scope): void {
+  private listen(directive: Directive, scope: Scope, server: ServerBlock | undefined): void {
     const address = directive.args[0];
     if (!address) {
+      this.problems.push(problem(rangeOf(directive.name), 'missing-port', 'invalid number of arguments in "listen" directive: it needs an address, a port or both'));
       return;
     }
-    const flags = listenFlags(directive.args.slice(1));
-    const protocol: Protocol = flags.includes('udp') || flags.includes('quic') ? 'udp' : 'tcp';
     const range = nginxTokenSpan(address);
     const { text } = address;
+    const unix = text.slice(0, 5).toLowerCase() === 'unix:';
     if (address.hasVariable) {
       // Templates (envsubst, Helm) fill these in before nginx reads the file.
-      const reference = listenReference(protocol, scope, flags, range);
+      const parameters = checkListenParameters(directive.args.slice(1), scope);
+      const reference = listenReference(parameters.ok ? parameters.value.protocol : 'tcp', scope, parameters.ok ? parameters.value.flags : [], range);
       reference.port = null;
       reference.endPort = null;
       reference.rawText = text;
       this.references.push(reference);
       return;
     }
-    if (text.toLowerCase().startsWith('unix:')) {
+    // nginx reads the address before the parameters, and stops at the first problem.
+    const split = unix ? undefined : splitListenAddress(text);
+    if (unix && text.length === 5) {
+      this.problems.push(problem(range, 'invalid-address', `no path in the unix domain socket in "${text}" of the "listen" directive`));
       return;
     }
-    const split = splitListenAddress(text);
-    if (!split.ok) {
+    if (split && !split.ok) {
       this.problems.push(problem(range, split.code, `${split.reason} in "${text}" of the "listen" directive: ${explain(split.code)}`));
+      return;
+    }
+    const ports = split?.value.portText === undefined ? undefined : parseNginxPorts(split.value.portText, true);
+    if (ports && !ports.ok) {
+      this.problems.push(problem(range, ports.code, `${ports.reason} in "${text}" of the "listen" directive: ${explain(ports.code)}`));
+      return;
+    }
+    const parameters = checkListenParameters(directive.args.slice(1), scope);
+    if (!parameters.ok) {
+      this.problems.push(problem(rangeOf(parameters.token), 'invalid-parameter', parameters.message));
+      return;
+    }
+    const { flags, protocol, setsOptions } = parameters.value;
+    if (!split) {
+      // A socket file has no port, but one server may not listen on it twice either.
+      if (scope !== 'mail') {
+        this.sockets.push({ server, scope, protocol, address: `unix:${text.slice(5)}`, port: 0, endPort: 0, setsOptions, range });
+      }
       return;
     }
     const { value } = split;
     const hostIp = value.host === '' || value.host === '*' ? undefined : value.host;
-    if (value.portText === undefined) {
+    const reference = listenReference(protocol, scope, flags, range);
+    if (!ports) {
+      // http listens on 80 when only an address is given; stream and mail let the system pick a port.
       if (scope !== 'http') {
-        this.problems.push(problem(range, 'missing-port', `no port in "${text}" of the "listen" directive: a ${scope} listen needs address:port or a port`));
         return;
       }
-      const reference = listenReference(protocol, scope, flags, range);
       reference.port = 80;
       reference.endPort = 80;
-      if (hostIp) {
-        reference.hostIp = hostIp;
-      }
       reference.flags = [...flags, 'implicit-port'];
-      this.references.push(reference);
-      return;
+    } else {
+      reference.portRange = nginxTokenSpan(address, value.portFrom, text.length);
+      reference.port = ports.port;
+      reference.endPort = ports.endPort;
     }
-    const ports = parseNginxPorts(value.portText, true);
-    if (!ports.ok) {
-      this.problems.push(problem(range, ports.code, `${ports.reason} in "${text}" of the "listen" directive: ${explain(ports.code)}`));
-      return;
-    }
-    const reference = listenReference(protocol, scope, flags, range);
-    reference.portRange = nginxTokenSpan(address, value.portFrom, text.length);
-    reference.port = ports.port;
-    reference.endPort = ports.endPort;
     if (hostIp) {
       reference.hostIp = hostIp;
     }
     this.references.push(reference);
+    if (scope !== 'mail') {
+      this.sockets.push({ server, scope, protocol, address: socketAddress(value.host, text[0] === '['), port: reference.port, endPort: reference.endPort, setsOptions, range });
+    }
   }
 
   /** `server address [parameters]` inside `upstream NAME { … }`. */
@@ -685,23 +889,32 @@ class NginxScan implements DirectiveVisitor {
   }
 
   private proxyPass(directive: Directive, scope: Scope): void {
-    const url = directive.args[0];
-    if (!url) {
+    if (scope === 'mail' || !this.takesOneAddress(directive)) {
       return;
     }
+    const url = directive.args[0];
     if (scope === 'http') {
       this.passes.push({ url, scope, schemes: HTTP_PROXY_SCHEMES, schemeRequired: true, label: 'proxy_pass' });
-    } else if (scope === 'stream') {
+    } else {
       this.passes.push({ url, scope, schemes: NO_SCHEMES, schemeRequired: false, label: 'proxy_pass' });
     }
   }
 
   private pass(directive: Directive, scope: Scope): void {
-    const url = directive.args[0];
     const schemes = PASS_DIRECTIVES.get(directive.name.text);
-    if (url && schemes) {
-      this.passes.push({ url, scope, schemes, schemeRequired: false, label: directive.name.text });
+    if (schemes && this.takesOneAddress(directive)) {
+      this.passes.push({ url: directive.args[0], scope, schemes, schemeRequired: false, label: directive.name.text });
     }
+  }
+
+  /** The `*_pass` directives take exactly one address. */
+  private takesOneAddress(directive: Directive): boolean {
+    if (directive.args.length === 1) {
+      return true;
+    }
+    const name = directive.name.text;
+    this.problems.push(problem(rangeOf(directive.name), 'invalid-address', `invalid number of arguments in "${name}" directive: it takes exactly one address`));
+    return false;
   }
 
   /** An upstream URL: optional scheme, then `host[:port]`, then (for HTTP) a URI that is not ours. */
@@ -717,15 +930,28 @@ class NginxScan implements DirectiveVisitor {
         break;
       }
     }
-    if ((schemeRequired && hostStart === 0) || lower.startsWith('unix:', hostStart)) {
+    const range = nginxTokenSpan(url);
+    if (schemeRequired && hostStart === 0) {
+      // A URL with variables is put together per request; a fixed one must name its scheme.
+      if (!url.hasVariable) {
+        this.problems.push(problem(range, 'invalid-address', `invalid URL prefix in "${text}": ${label} takes http:// or https:// followed by the address`));
+      }
+      return;
+    }
+    if (lower.startsWith('unix:', hostStart)) {
+      if (text.length === hostStart + 5 && !url.hasVariable) {
+        this.problems.push(problem(range, 'invalid-address', `no path in the unix domain socket in upstream "${text.slice(hostStart)}"`));
+      }
       return;
     }
     let hostEnd = text.length;
     let cutByVariable = false;
+    let uriStart = -1;
     for (let index = hostStart; index < text.length; index++) {
       const char = text[index];
       if (char === '/' || char === '?') {
         hostEnd = index;
+        uriStart = index;
         break;
       }
       if (char === '$') {
@@ -735,15 +961,44 @@ class NginxScan implements DirectiveVisitor {
       }
     }
     const authority = text.slice(hostStart, hostEnd);
-    if (authority === '' || (cutByVariable && !hasExplicitPort(authority))) {
+    if (uriStart >= 0 && !schemeRequired && !url.hasVariable) {
+      // Only proxy_pass in http takes a URI after the address.
+      this.problems.push(problem(range, 'invalid-address', `invalid host in upstream "${text.slice(hostStart)}": ${label} takes an address without a path`));
       return;
     }
-    if (schemePort === undefined && !hasExplicitPort(authority)) {
-      // No port and none implied: the name is an upstream block (here or in another file).
+    if (cutByVariable && !hasExplicitPort(authority)) {
       return;
     }
-    if (this.upstreamNames.has(authority)) {
+    if (authority === '') {
+      this.problems.push(problem(range, 'invalid-address', `no host in upstream "${text.slice(hostStart)}": the address is missing`));
       return;
+    }
+    const bracketed = authority.startsWith('[');
+    const colon = authority.indexOf(':', bracketed ? authority.indexOf(']') + 1 : 0);
+    const host = colon < 0 ? authority : authority.slice(0, colon);
+    // A name of an upstream block (matched without regard to case) comes before any host name.
+    if (!bracketed && this.lowerCaseUpstreamNames().has(host.toLowerCase())) {
+      const port = colon < 0 ? undefined : parseNginxPorts(authority.slice(colon + 1), false);
+      if (port?.ok) {
+        this.problems.push(problem(range, 'upstream-port', `upstream "${host}" may not have port ${port.port}: a name of an upstream block takes no port, its servers carry them`));
+      } else if (port) {
+        this.problems.push(problem(range, port.code, `${port.reason} in upstream "${authority}": ${explain(port.code)}`));
+      }
+      return;
+    }
+    const hostKey = host.toLowerCase();
+    if (schemePort === undefined && colon < 0) {
+      // No port and none implied: the name must be an upstream block, so an address, or a name no
+      // upstream block of a whole configuration carries, is refused. In http, nginx instead reuses
+      // the upstream an earlier address of the same host made, port and all.
+      const reused = scope === 'http' && this.httpHostsWithPort.has(hostKey);
+      if (!reused && (bracketed || IPV4_LITERAL.test(host) || (this.mainConfiguration && !this.hasInclude))) {
+        this.problems.push(problem(range, 'missing-port', `no port in upstream "${authority}": ${label} needs host:port, or the name of an upstream block`));
+      }
+      return;
+    }
+    if (scope === 'http') {
+      this.httpHostsWithPort.add(hostKey);
     }
     // A variable right after the port could carry more digits, unless it always holds a path.
     const portComplete = !cutByVariable || URI_VARIABLE.test(text.slice(hostEnd));
@@ -840,6 +1095,30 @@ function listenReference(protocol: Protocol, scope: Scope, flags: readonly strin
   return reference;
 }
 
+/**
+ * A listen address as nginx compares sockets: the IPv4 wildcard in any spelling as `0.0.0.0`, the
+ * IPv6 one as `::`, and `localhost` as 127.0.0.1 (its address on every system; where the hosts file
+ * also gives it ::1, nginx listens there too). Other names stand for themselves.
+ */
+function socketAddress(host: string, bracketed: boolean): string {
+  const lower = host.toLowerCase();
+  if (bracketed) {
+    return /^[0:]+$/.test(lower) && lower.includes('::') ? '::' : lower;
+  }
+  if (lower === '' || lower === '*' || lower === '0.0.0.0') {
+    return '0.0.0.0';
+  }
+  return lower === 'localhost' ? '127.0.0.1' : lower;
+}
+
+/** `0.0.0.0:80`, `[::1]:8080` or `unix:/run/app.sock`, as nginx names a socket in its messages. */
+function socketLabel(socket: ListenSocket, port: number): string {
+  if (socket.address.startsWith('unix:')) {
+    return socket.address;
+  }
+  return socket.address.includes(':') ? `[${socket.address}]:${port}` : `${socket.address}:${port}`;
+}
+
 /** `listen` addresses: as `splitAddress`, plus a bare port or port range meaning "all addresses". */
 function splitListenAddress(text: string): AddressSplit {
   if (text[0] !== '[' && !text.includes(':') && isPortOnly(text)) {
@@ -860,15 +1139,215 @@ function hasExplicitPort(authority: string): boolean {
   return colon >= 0 && colon < authority.length - 1;
 }
 
-function listenFlags(parameters: readonly NginxToken[]): string[] {
+/** What the parameters of one `listen` say, once checked. */
+interface ListenParameters {
+  readonly flags: string[];
+  readonly protocol: Protocol;
+  /** Sets a socket option, which only one `listen` of an address and port may do. */
+  readonly setsOptions: boolean;
+}
+
+type ListenParametersCheck = { readonly ok: true; readonly value: ListenParameters } | { readonly ok: false; readonly token: NginxToken; readonly message: string };
+
+/**
+ * Checks a `listen`'s parameters as nginx does, stopping at the first it refuses. Names are
+ * matched exactly, case included. The mail module's parameters are kept without a check.
+ */
+function checkListenParameters(parameters: readonly NginxToken[], scope: Scope): ListenParametersCheck {
   const flags: string[] = [];
+  if (scope === 'mail') {
+    for (const parameter of parameters) {
+      flags.push(parameter.text);
+    }
+    return { ok: true, value: { flags, protocol: 'tcp', setsOptions: false } };
+  }
+  const words = LISTEN_WORDS[scope];
+  const values = LISTEN_VALUES[scope];
+  let setsOptions = false;
+  const seen = new Map<string, NginxToken>();
+  const keepalive: Keepalive = { idle: 0n, interval: 0n, count: 0n };
   for (const parameter of parameters) {
     const { text } = parameter;
-    if (LISTEN_FLAGS.has(text) || LISTEN_VALUE_FLAGS.some((prefix) => text.startsWith(prefix))) {
+    const word = words.get(text);
+    if (word !== undefined) {
+      setsOptions ||= word;
+      seen.set(text, parameter);
       flags.push(text);
+      continue;
+    }
+    const equals = text.indexOf('=');
+    const name = equals < 0 ? text : text.slice(0, equals);
+    if (equals < 0 || !values.has(name) || (name === 'ipv6only' && text[equals + 1] !== 'o')) {
+      return { ok: false, token: parameter, message: unknownListenParameter(text, scope) };
+    }
+    const invalid = invalidListenValue(name, text.slice(equals + 1), keepalive);
+    if (invalid) {
+      return { ok: false, token: parameter, message: invalid };
+    }
+    setsOptions ||= name !== 'accept_filter';
+    seen.set(name, parameter);
+    flags.push(text);
+  }
+  const socketKind = scope === 'stream' ? 'udp' : 'quic';
+  if (seen.has(socketKind)) {
+    for (const incompatible of INCOMPATIBLE_WITH[socketKind]) {
+      const token = seen.get(incompatible);
+      if (token) {
+        return { ok: false, token, message: `"${incompatible}" parameter is incompatible with "${socketKind}" in the "listen" directive` };
+      }
     }
   }
-  return flags;
+  return { ok: true, value: { flags, protocol: seen.has(socketKind) ? 'udp' : 'tcp', setsOptions } };
+}
+
+function unknownListenParameter(text: string, scope: 'http' | 'stream'): string {
+  if (text === 'spdy' && scope === 'http') {
+    return 'invalid parameter "spdy" of the "listen" directive: HTTP/2 replaced SPDY, so write http2';
+  }
+  if (text === 'udp' && scope === 'http') {
+    return 'invalid parameter "udp" of the "listen" directive: an http server listens over UDP with quic (HTTP/3)';
+  }
+  return `invalid parameter "${text}" of the "listen" directive: nginx's ${scope} module has no such parameter (names are case-sensitive)`;
+}
+
+/** The TCP keepalive settings of one `listen`; a later `so_keepalive=` keeps what it leaves out. */
+interface Keepalive {
+  idle: bigint;
+  interval: bigint;
+  count: bigint;
+}
+
+/** Why nginx refuses the value of a `name=value` listen parameter, or `undefined` when it takes it. */
+function invalidListenValue(name: string, value: string, keepalive: Keepalive): string | undefined {
+  switch (name) {
+    case 'backlog': {
+      // The value is stored in a C int: 0 and -1 (the error value) after truncation are refused.
+      const number = nginxInteger(value);
+      const truncated = number === undefined ? undefined : BigInt.asIntN(32, number);
+      return truncated === undefined || truncated === 0n || truncated === -1n ? `invalid backlog "backlog=${value}" of the "listen" directive: it takes a positive number` : undefined;
+    }
+    case 'fastopen':
+    case 'setfib': {
+      const number = nginxInteger(value);
+      return number === undefined || BigInt.asIntN(32, number) === -1n ? `invalid ${name} "${name}=${value}" of the "listen" directive: it takes a number` : undefined;
+    }
+    case 'rcvbuf':
+    case 'sndbuf':
+      return isNginxSize(value) ? undefined : `invalid ${name} "${name}=${value}" of the "listen" directive: it takes a size such as 65536, 64k or 1m`;
+    case 'so_keepalive':
+      return isKeepalive(value, keepalive) ? undefined : `invalid so_keepalive value: "${value}" in the "listen" directive: it takes on, off or idle:interval:count, such as 30m::10`;
+    case 'ipv6only':
+      return value === 'on' || value === 'off' ? undefined : `invalid ipv6only flags "${value}" of the "listen" directive: it takes on or off`;
+    default:
+      return undefined;
+  }
+}
+
+const NGINX_INT_MAX = 9223372036854775807n;
+
+/** nginx's `ngx_atoi`: one or more digits, no sign, up to the largest 64-bit integer. */
+function nginxInteger(text: string): bigint | undefined {
+  if (!DIGITS.test(text)) {
+    return undefined;
+  }
+  // Leading zeros count for nothing; a longer number overflows, however it continues.
+  const significant = text.replace(/^0+(?=\d)/, '');
+  if (significant.length > 19) {
+    return undefined;
+  }
+  const value = BigInt(significant);
+  return value > NGINX_INT_MAX ? undefined : value;
+}
+
+/** nginx's `ngx_parse_size`: a number with an optional k or m (either case). */
+function isNginxSize(text: string): boolean {
+  const unit = text[text.length - 1];
+  const scale = unit === 'k' || unit === 'K' ? 1024n : unit === 'm' || unit === 'M' ? 1024n * 1024n : 1n;
+  const number = nginxInteger(scale === 1n ? text : text.slice(0, -1));
+  return number !== undefined && number <= NGINX_INT_MAX / scale;
+}
+
+/**
+ * `so_keepalive=on|off|[idle][:[interval][:[count]]]`. A part left out keeps the value an earlier
+ * `so_keepalive=` of the same listen gave it, and at least one of the three must not be zero.
+ */
+function isKeepalive(value: string, keepalive: Keepalive): boolean {
+  if (value === 'on' || value === 'off') {
+    return true;
+  }
+  const parts = value.split(':');
+  if (parts.length > 3) {
+    // The count, the third part, runs to the end and is read as a number, so a further colon spoils it.
+    return false;
+  }
+  const [idle = '', interval = '', count = ''] = parts;
+  for (const [time, key] of [[idle, 'idle'], [interval, 'interval']] as const) {
+    if (time !== '') {
+      const seconds = nginxSeconds(time);
+      if (seconds === undefined) {
+        return false;
+      }
+      keepalive[key] = seconds;
+    }
+  }
+  if (count !== '') {
+    const number = nginxInteger(count);
+    if (number === undefined) {
+      return false;
+    }
+    keepalive.count = number;
+  }
+  return keepalive.idle > 0n || keepalive.interval > 0n || keepalive.count > 0n;
+}
+
+/** Units of nginx's `ngx_parse_time` in seconds, largest first; each may appear once, in this order. */
+const TIME_UNITS: readonly (readonly [string, bigint])[] = [
+  ['y', 365n * 24n * 3600n],
+  ['M', 30n * 24n * 3600n],
+  ['w', 7n * 24n * 3600n],
+  ['d', 24n * 3600n],
+  ['h', 3600n],
+  ['m', 60n],
+  ['s', 1n],
+];
+
+/** nginx's `ngx_parse_time` in seconds (`1h30m`, `45s`, `10`); `undefined` when nginx refuses it. */
+function nginxSeconds(text: string): bigint | undefined {
+  let total = 0n;
+  let digits = '';
+  /** Index into TIME_UNITS of the next unit allowed; past its end after a space, which only digits may follow. */
+  let nextUnit = 0;
+  let sawDigit = false;
+  const take = (scale: bigint): void => {
+    // More than twenty digits overflow in any unit; the total check below catches the rest.
+    total += (digits.length > 20 ? NGINX_INT_MAX + 1n : BigInt(digits === '' ? '0' : digits)) * scale;
+    digits = '';
+  };
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index];
+    if (char >= '0' && char <= '9') {
+      digits += char;
+      sawDigit = true;
+      continue;
+    }
+    let unit = TIME_UNITS.findIndex(([name]) => name === char);
+    if (char === ' ' && nextUnit <= TIME_UNITS.length) {
+      unit = TIME_UNITS.length;
+    } else if (unit < nextUnit || (char === 'm' && text[index + 1] === 's')) {
+      // Out of order, repeated, unknown, or milliseconds, which a value in seconds cannot take.
+      return undefined;
+    }
+    take(unit === TIME_UNITS.length ? 1n : TIME_UNITS[unit][1]);
+    nextUnit = unit + 1;
+    while (text[index + 1] === ' ') {
+      index++;
+    }
+  }
+  if (!sawDigit) {
+    return undefined;
+  }
+  take(1n);
+  return total > NGINX_INT_MAX ? undefined : total;
 }
 
 export const scanNginx: Scanner = (text, options) => {
