@@ -25,6 +25,16 @@ export default tseslint.config(
     },
   },
   {
+    // Port knowledge and the rules read the knowledge in src/core/ports/, never a scanner's internals.
+    files: ['src/core/rules/**/*.ts', 'src/core/ports/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', message: 'src/core must not depend on the editor API; put editor glue under src/editor/.' }],
+        patterns: [{ group: ['**/scanners/*', '**/scanners'], message: 'Rules and port knowledge must not import from a scanner module; shared tables belong in src/core/ports/.' }],
+      }],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: { globals: { ...globals.node } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
