@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import fc from 'fast-check';
+import { ruleForProblem } from '../../src/core/rules/scannerProblems';
 import { looksLikeFirewalld, scanFirewalld } from '../../src/core/scanners/firewalld';
 import type { FirewallRuleInfo, PortReference, ProblemSeverity, ScanOptions, SourceRange } from '../../src/core/types';
 
@@ -106,9 +107,9 @@ describe('firewalld scanner: zone XML', () => {
       expect: (t) => ({ references: [ref(t, '1000-2000', 1000, { endPort: 2000, protocol: 'udp' })] }),
     },
     {
-      name: 'a reversed range is swapped by firewalld, with a warning',
+      name: 'a reversed range is swapped by firewalld without a word (firewall-offline-cmd accepts it)',
       text: zone('  <port protocol="tcp" port="2000-1000"/>'),
-      expect: (t) => ({ references: [ref(t, '2000-1000', 1000, { endPort: 2000 })], problems: [{ code: 'reversed-range', severity: 'warning', range: at(t, '2000-1000') }] }),
+      expect: (t) => ({ references: [ref(t, '2000-1000', 1000, { endPort: 2000 })] }),
     },
     {
       name: 'a source port',
@@ -131,10 +132,10 @@ describe('firewalld scanner: zone XML', () => {
       text: zone('  <service name="samba"/>'),
       expect: (t) => ({
         references: [
-          ref(t, 'samba', 137, { digits: null, name: 'samba', protocol: 'udp' }),
-          ref(t, 'samba', 138, { digits: null, name: 'samba', protocol: 'udp' }),
           ref(t, 'samba', 139, { digits: null, name: 'samba' }),
           ref(t, 'samba', 445, { digits: null, name: 'samba' }),
+          ref(t, 'samba', 138, { digits: null, name: 'samba', protocol: 'udp' }),
+          ref(t, 'samba', 137, { digits: null, name: 'samba', protocol: 'udp' }),
         ],
       }),
     },
@@ -166,9 +167,9 @@ describe('firewalld scanner: zone XML', () => {
       expect: (t) => ({ references: [ref(t, '80', 80, { flags: ['forward-port'] })], problems: [{ code: 'missing-destination', severity: 'error', range: at(t, 'forward-port') }] }),
     },
     {
-      name: 'a port without a protocol is an error',
+      name: 'a port without a protocol fails the file (firewall-offline-cmd: missing attribute protocol)',
       text: zone('  <port port="22"/>'),
-      expect: (t) => ({ references: [], problems: [{ code: 'missing-protocol', severity: 'error', range: at(t, '22') }] }),
+      expect: (t) => ({ references: [], problems: [{ code: 'parse-error', severity: 'error', range: inside(t, '<port port', 'port') }] }),
     },
     {
       name: 'a protocol firewalld does not know',
@@ -181,9 +182,9 @@ describe('firewalld scanner: zone XML', () => {
       expect: (t) => ({ references: [], problems: [{ code: 'port-out-of-range', severity: 'error', range: at(t, '65536') }] }),
     },
     {
-      name: 'the end of a range above 65535',
+      name: 'the end of a range above 65535 makes the range invalid (firewall-offline-cmd: invalid port range)',
       text: zone('  <port protocol="tcp" port="60000-70000"/>'),
-      expect: (t) => ({ references: [], problems: [{ code: 'port-out-of-range', severity: 'error', range: at(t, '70000') }] }),
+      expect: (t) => ({ references: [], problems: [{ code: 'invalid-port', severity: 'error', range: at(t, '60000-70000') }] }),
     },
     {
       name: 'a port written as a service name',
@@ -238,7 +239,7 @@ describe('firewalld scanner: rich rules in XML', () => {
     },
     {
       name: 'an inverted source',
-      text: zone('  <rule><source address="192.168.0.0/24" invert="True"/><port port="22" protocol="tcp"/><reject/></rule>'),
+      text: zone('  <rule family="ipv4"><source address="192.168.0.0/24" invert="True"/><port port="22" protocol="tcp"/><reject/></rule>'),
       expect: (t) => ({ references: [ref(t, '22', 22, { flags: RICH, firewall: { action: 'reject', target: 'reject', source: '!192.168.0.0/24' } })] }),
     },
     {
@@ -340,9 +341,9 @@ describe('firewalld scanner: firewall-cmd', () => {
       expect: (t) => ({ references: [], problems: [{ code: 'port-out-of-range', severity: 'error', range: at(t, '70000') }] }),
     },
     {
-      name: 'a reversed range is swapped, with a warning',
+      name: 'a reversed range is swapped (firewall-offline-cmd accepts it)',
       text: 'firewall-cmd --add-port=2000-1000/tcp\n',
-      expect: (t) => ({ references: [ref(t, '2000-1000/tcp', 1000, { digits: '2000-1000', endPort: 2000 })], problems: [{ code: 'reversed-range', severity: 'warning', range: at(t, '2000-1000') }] }),
+      expect: (t) => ({ references: [ref(t, '2000-1000/tcp', 1000, { digits: '2000-1000', endPort: 2000 })] }),
     },
     {
       name: '--add-service maps to its ports',
@@ -400,9 +401,9 @@ describe('firewalld scanner: firewall-cmd', () => {
       expect: (t) => ({ references: [ref(t, '53', 53, { protocol: 'udp', flags: RICH, firewall: { action: 'deny', target: 'drop', sourcePort: true } })] }),
     },
     {
-      name: 'a rich rule must start with rule',
+      name: 'a rich rule must start with rule (firewall-offline-cmd: outside of rule)',
       text: `firewall-cmd --add-rich-rule='port port="22" protocol="tcp" accept'\n`,
-      expect: (t) => ({ references: [ref(t, '22', 22, { flags: RICH, firewall: { target: 'accept' } })], problems: [{ code: 'parse-error', severity: 'error', range: at(t, 'port port="22" protocol="tcp" accept') }] }),
+      expect: (t) => ({ references: [], problems: [{ code: 'parse-error', severity: 'error', range: at(t, 'port') }] }),
     },
     {
       name: 'sudo and firewall-offline-cmd',
@@ -506,4 +507,76 @@ describe('firewalld scanner never throws', () => {
       { numRuns: 300 },
     );
   });
+});
+
+/**
+ * Cases where Port Lens and firewall-offline-cmd (firewalld 1.3) once disagreed, with the tool's verdict
+ * as the expected value: `refused` when the tool fails the command or the file (or drops a rule of it
+ * with a warning), and the ports it then holds.
+ */
+describe('agrees with firewall-offline-cmd', () => {
+  function verdict(text: string, fileName?: string): { refused: boolean; ports: string[] } {
+    const result = scanFirewalld(text, fileName !== undefined ? { fileName } : undefined);
+    return {
+      refused: result.problems.some((item) => ruleForProblem(item) === 'invalid-port' || ruleForProblem(item) === 'parse-error'),
+      ports: [...new Set(result.references.filter((item) => item.port !== null).map((item) => `${item.protocol}/${item.port === item.endPort ? item.port : `${item.port}-${item.endPort}`}`))].sort(),
+    };
+  }
+  const cases: readonly (readonly [name: string, text: string, refused: boolean, ports?: readonly string[], fileName?: string])[] = [
+    ['firewall-offline-cmd accepts port 0', 'firewall-cmd --add-port=0/tcp', false, ['tcp/0']],
+    ['firewall-offline-cmd resolves a name whatever the protocol (syslog is udp in /etc/services)', 'firewall-cmd --add-port=syslog/tcp', false, ['tcp/514']],
+    ['firewall-offline-cmd reads two names joined by a dash as a range', 'firewall-cmd --add-port=ftp-ssh/tcp', false, ['tcp/21-22']],
+    ['firewall-offline-cmd reads a name with a dash whole (http-alt)', 'firewall-cmd --add-port=http-alt/tcp', false, ['tcp/8080']],
+    ['firewall-offline-cmd reads +80, 080 and 1_000 as Python integers', 'firewall-cmd --add-port=+80/tcp --add-port=080/udp --add-port=1_000/sctp', false, ['sctp/1000', 'tcp/80', 'udp/80']],
+    ['firewall-offline-cmd refuses 65536', 'firewall-cmd --add-port=65536/tcp', true],
+    ['firewall-offline-cmd refuses a range ending above 65535', 'firewall-cmd --add-port=60000-70000/tcp', true],
+    ['firewall-offline-cmd refuses an upper-case protocol', 'firewall-cmd --add-port=80/TCP', true],
+    ['firewall-offline-cmd refuses a second slash', 'firewall-cmd --add-port=80/tcp/udp', true],
+    ['firewall-offline-cmd refuses a name only the IANA registry has (mongodb)', 'firewall-cmd --add-port=mongodb/tcp', true, ['tcp/27017']],
+    ['firewall-offline-cmd refuses two kinds of change in one call', 'firewall-cmd --add-port=80/tcp --add-service=http', true, ['tcp/80']],
+    ['firewall-offline-cmd takes the same option twice', 'firewall-cmd --add-port=80/tcp --add-port=443/tcp', false, ['tcp/443', 'tcp/80']],
+    ['firewall-offline-cmd has no --permanent', 'firewall-offline-cmd --permanent --add-port=80/tcp', true, ['tcp/80']],
+    ['firewall-offline-cmd checks a removed port too', 'firewall-cmd --remove-port=99999/tcp', true],
+    ['firewall-offline-cmd opens a service source port (llmnr-client)', 'firewall-cmd --add-service=llmnr-client', false, ['udp/5355']],
+    ['firewall-offline-cmd refuses a forward-port key it does not know', 'firewall-cmd --add-forward-port=port=80:proto=tcp:toport=81:if=eth0', true],
+    ['firewall-offline-cmd takes a bracketed IPv6 to-addr', 'firewall-cmd --add-forward-port=port=80:proto=tcp:toaddr=[2001:db8::1]', false, ['tcp/80']],
+    ['firewall-offline-cmd refuses a to-addr with a zone index', 'firewall-cmd --add-forward-port=port=80:proto=tcp:toaddr=fe80::1%eth0', true, ['tcp/80']],
+    ['firewall-offline-cmd refuses a rule with an address but no family', `firewall-cmd --add-rich-rule='rule source address=10.0.0.0/8 port port=22 protocol=tcp accept'`, true, ['tcp/22']],
+    ['firewall-offline-cmd refuses a reject type without a family', `firewall-cmd --add-rich-rule='rule port port=23 protocol=tcp reject type=tcp-reset'`, true, ['tcp/23']],
+    ['firewall-offline-cmd refuses an action on a forward port', `firewall-cmd --add-rich-rule='rule family=ipv4 forward-port port=80 protocol=tcp to-port=8080 accept'`, true, ['tcp/80', 'tcp/8080']],
+    ['firewall-offline-cmd refuses two matches in one rule', `firewall-cmd --add-rich-rule='rule port port=22 protocol=tcp service name=ssh accept'`, true],
+    ['firewall-offline-cmd refuses a priority out of range', `firewall-cmd --add-rich-rule='rule priority=40000 family=ipv4 port port=22 protocol=tcp accept'`, true, ['tcp/22']],
+    ['firewall-offline-cmd refuses a limit unit it does not know', `firewall-cmd --add-rich-rule='rule port port=22 protocol=tcp accept limit value=10/x'`, true, ['tcp/22']],
+    ['firewall-offline-cmd refuses a rule that ends inside "not"', `firewall-cmd --add-rich-rule='rule not port port=22 protocol=tcp accept'`, true],
+    ['firewall-offline-cmd refuses an attribute written twice with =', `firewall-cmd --add-rich-rule='rule port port=22=23 protocol=tcp accept'`, true],
+    ['firewall-offline-cmd accepts a rule that only logs a service', `firewall-cmd --add-rich-rule='rule service name=ssh log'`, false, ['tcp/22']],
+    ['firewall-offline-cmd gives a limit written before the action to the action', `firewall-cmd --add-rich-rule='rule port port=22 protocol=tcp limit value=10/x accept'`, true, ['tcp/22']],
+    ['firewall-offline-cmd forgets a limit written directly in the rule', `firewall-cmd --add-rich-rule='rule limit value=1/m port port=22 protocol=tcp accept'`, false, ['tcp/22']],
+    ['firewall-offline-cmd refuses an ICMP type it does not have', `firewall-cmd --add-rich-rule='rule family=ipv4 icmp-block name=echo-requests'`, true, []],
+    ['firewall-offline-cmd refuses a source network with a /33 mask', 'firewall-cmd --zone=internal --add-source=10.0.0.0/33', true],
+    ['firewall-offline-cmd takes a MAC address as a source', 'firewall-cmd --zone=internal --add-source=00:11:22:33:44:55', false],
+    ['firewall-offline-cmd binds a source to one zone only', 'firewall-cmd --zone=block --add-source=192.168.1.0/24\nfirewall-cmd --zone=trusted --add-source=192.168.1.0/24', true],
+    ['firewall-offline-cmd takes a source again after it is removed', 'firewall-cmd --zone=block --add-source=192.168.1.0/24\nfirewall-cmd --zone=block --remove-source=192.168.1.0/24\nfirewall-cmd --zone=trusted --add-source=192.168.1.0/24', false],
+    ['firewall-offline-cmd fills and uses a service the script creates', 'firewall-cmd --permanent --new-service=myapp\nfirewall-cmd --permanent --service=myapp --add-port=9000/tcp\nfirewall-cmd --permanent --add-service=myapp', false, ['tcp/9000']],
+    ['firewall-offline-cmd drops an XML rule with a bad log level', '<zone><rule><port port="22" protocol="tcp"/><log level="loud"/><accept/></rule></zone>', true, ['tcp/22'], 'zones/web.xml'],
+    ['firewall-offline-cmd drops an XML rule whose limit sits outside its action', '<zone><rule family="ipv4"><port port="22" protocol="tcp"/><accept/><limit value="1/m"/></rule></zone>', true, ['tcp/22'], 'zones/web.xml'],
+    ['firewall-offline-cmd drops an XML rule with an inverted address but no family', '<zone><rule><source address="10.0.0.0/8" invert="True"/><port port="22" protocol="tcp"/><reject/></rule></zone>', true, ['tcp/22'], 'zones/web.xml'],
+    ['firewall-offline-cmd refuses an element it does not know', '<zone><port port="22" protocol="tcp"/><bogus/></zone>', true, ['tcp/22'], 'zones/web.xml'],
+    ['firewall-offline-cmd refuses an attribute it does not know', '<zone><port port="22" protocol="tcp" zone="x"/></zone>', true, [], 'zones/web.xml'],
+    ['firewall-offline-cmd refuses a zone source network with a /33 mask', '<zone><source address="10.0.0.0/33"/><port port="22" protocol="tcp"/></zone>', true, ['tcp/22'], 'zones/web.xml'],
+    ['firewall-offline-cmd refuses a zone target it does not know', '<zone target="REJECT"><port port="22" protocol="tcp"/></zone>', true, ['tcp/22'], 'zones/web.xml'],
+    ['firewall-offline-cmd accepts a protocol-only port in a service', '<service><port port="" protocol="gre"/><port port="9000" protocol="tcp"/></service>', false, ['tcp/9000'], 'services/web.xml'],
+    ['firewall-offline-cmd refuses masquerade in a policy towards HOST', '<policy target="CONTINUE"><ingress-zone name="public"/><egress-zone name="HOST"/><masquerade/></policy>', true, [], 'policies/web.xml'],
+    ['firewall-offline-cmd refuses a to-addr in a policy towards HOST', '<policy target="CONTINUE"><ingress-zone name="public"/><egress-zone name="HOST"/><forward-port port="80" protocol="tcp" to-addr="10.0.0.1"/></policy>', true, ['tcp/80'], 'policies/web.xml'],
+    ['firewall-offline-cmd needs a to-addr in a policy towards ANY', '<policy target="CONTINUE"><ingress-zone name="HOST"/><egress-zone name="ANY"/><forward-port port="80" protocol="tcp" to-port="81"/></policy>', true, ['tcp/80', 'tcp/81'], 'policies/web.xml'],
+  ];
+  for (const [name, text, refused, ports, fileName] of cases) {
+    it(name, () => {
+      const actual = verdict(text, fileName);
+      assert.equal(actual.refused, refused, JSON.stringify(scanFirewalld(text, fileName !== undefined ? { fileName } : undefined).problems));
+      if (ports !== undefined) {
+        assert.deepEqual(actual.ports, [...ports].sort());
+      }
+    });
+  }
 });

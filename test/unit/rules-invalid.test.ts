@@ -48,8 +48,9 @@ describe('rule invalid-port', () => {
     const nft = 'table inet f {\n  chain input {\n    type filter hook input priority 0;\n    tcp dport 70000 accept\n  }\n}\n';
     assert.deepEqual(findings('nftables.conf', nft, INVALID), [['70000', 'error']]);
     assert.deepEqual(findings('setup.sh', '#!/bin/sh\nufw allow 70000\nufw allow 1000:2000\n', INVALID), [['70000', 'error'], ['1000:2000', 'error']]);
-    const zone = '<?xml version="1.0"?>\n<zone>\n  <port protocol="tcp" port="0"/>\n  <port protocol="xyz" port="80"/>\n</zone>\n';
-    assert.deepEqual(findings('zones/public.xml', zone, INVALID), [['0', 'error'], ['xyz', 'error']]);
+    // firewall-offline-cmd takes port 0 in a zone and refuses 65536.
+    const zone = '<?xml version="1.0"?>\n<zone>\n  <port protocol="tcp" port="65536"/>\n  <port protocol="xyz" port="80"/>\n</zone>\n';
+    assert.deepEqual(findings('zones/public.xml', zone, INVALID), [['65536', 'error'], ['xyz', 'error']]);
   });
 
   it('reports an sshd port out of range', () => {
@@ -132,9 +133,11 @@ describe('rule unresolved-port', () => {
     assert.deepEqual(findings('Dockerfile', 'FROM x\nARG PORT=8080\nEXPOSE $PORT\n', UNRESOLVED), []);
   });
 
-  it('reports an unassigned variable and an unknown service name in an iptables script', () => {
+  it('reports an unassigned variable in an iptables script, and an unknown service name as invalid', () => {
     const text = '#!/bin/sh\niptables -A INPUT -p tcp --dport $WEB_PORT -j ACCEPT\niptables -A INPUT -p tcp --dport nosuchsvc -j ACCEPT\niptables -A INPUT -p tcp --dport https -j ACCEPT\n';
-    assert.deepEqual(findings('firewall.sh', text, UNRESOLVED), [['$WEB_PORT', 'info'], ['nosuchsvc', 'info']]);
+    assert.deepEqual(findings('firewall.sh', text, UNRESOLVED), [['$WEB_PORT', 'info']]);
+    // iptables refuses the name: "invalid port/service `nosuchsvc' specified".
+    assert.deepEqual(findings('firewall.sh', text, INVALID), [['nosuchsvc', 'error']]);
     assert.deepEqual(findings('firewall.sh', 'WEB_PORT=8080\n' + text.slice(text.indexOf('\n') + 1, text.indexOf('\n', text.indexOf('\n') + 1) + 1), UNRESOLVED), []);
   });
 

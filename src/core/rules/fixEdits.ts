@@ -221,6 +221,10 @@ export function addUdpCompanion(text: string, reference: PortReference, format: 
       return undefined;
     }
     const end = lineEndOf(text, start);
+    if (format === 'firewalld' && reference.flags?.includes('rich-rule') && /^\s*</.test(text.slice(start, end)) && !text.slice(start, end).includes('<rule')) {
+      // A firewalld rule matches one port: a second <port> in it makes firewalld drop the rule.
+      return undefined;
+    }
     const list = portListAround(text.slice(start, end), reference.range.start - start, reference.range.end - start);
     if (format === 'ufw' && text.startsWith(UFW_TUPLE_MARKER, start)) {
       // A tuple's port list is repeated in its iptables lines; narrowing all of them is left to ufw.

@@ -3,7 +3,7 @@
  * systemd socket units. Each is line-oriented, so they share a line walker and a word splitter.
  */
 import type { FileFormat, PortReference, Protocol, ScanProblem, ScanResult, Scanner, SourceRange } from '../types';
-import { ETC_SERVICES } from './namedServices';
+import { lookupServiceName } from '../ports/serviceNames';
 import { parsePort, problem } from './portSyntax';
 
 // ---------------------------------------------------------------------------------------------
@@ -220,8 +220,14 @@ function sshdPort(word: Word, problems: ScanProblem[]): SshdPort | undefined {
   if (parsed.ok) {
     return { word, value: parsed.value, numeric: true };
   }
-  const service = parsed.code === 'not-a-number' ? ETC_SERVICES.get(word.text) : undefined;
-  if (service && service.protocol !== 'udp') {
+  const found = parsed.code === 'not-a-number' ? lookupServiceName(word.text, 'tcp') : undefined;
+  // getservbyname compares names exactly; the registry fallback matches any case.
+  const service = found && (found.source === 'etc-services' || found.canonicalName === word.text) ? found : undefined;
+  if (service) {
+    if (service.source !== 'etc-services') {
+      // Resolved for the hover; a stock Debian sshd cannot resolve it and refuses to start.
+      problems.push(problem(wordSpan(word), 'invalid-port', `sshd cannot resolve port "${word.text}": it is not a tcp service in a stock /etc/services (only hosts whose /etc/services lists the whole IANA registry have it)`));
+    }
     return { word, value: service.port, numeric: false };
   }
   problems.push(problem(wordSpan(word), parsed.code === 'not-a-number' ? 'invalid-port' : parsed.code, parsed.code === 'not-a-number' ? `sshd cannot resolve port "${word.text}": not a number or a tcp service name` : parsed.message));
