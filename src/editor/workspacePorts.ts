@@ -110,6 +110,36 @@ export class WorkspacePorts implements vscode.Disposable {
         this.changeEmitter.fire();
       }),
     );
+    // On Linux the file watcher starts watching a new folder only once it is reported, so a file
+    // written into it at once (`mkdir -p`, a checkout, an unzip) can go unreported. A new folder is
+    // therefore searched for candidate files itself.
+    const folderWatcher = vscode.workspace.createFileSystemWatcher('**/*', false, true, true);
+    this.disposables.push(folderWatcher, folderWatcher.onDidCreate((uri) => void this.folderCreated(uri)));
+  }
+
+  /** Scans the candidate files in a folder that just appeared; any other created path is left to the watcher. */
+  private async folderCreated(uri: vscode.Uri): Promise<void> {
+    if (this.exclusions()(uri)) {
+      return;
+    }
+    try {
+      if ((await vscode.workspace.fs.stat(uri)).type & vscode.FileType.File) {
+        return;
+      }
+    } catch {
+      return; // gone again already
+    }
+    const { maxFileSizeBytes, maxWorkspaceFiles } = readConfig();
+    const files = await vscode.workspace.findFiles(new vscode.RelativePattern(uri, CANDIDATE_FILE_GLOB), WorkspacePorts.searchExcludeGlob(), maxWorkspaceFiles);
+    const isExcluded = this.exclusions();
+    const unread = files.filter((file) => !isExcluded(file) && !this.knownFiles.has(file.toString()));
+    if (unread.length === 0) {
+      return;
+    }
+    for (const file of unread) {
+      await this.scanOne(file, maxFileSizeBytes);
+    }
+    this.changeEmitter.fire();
   }
 
   /**

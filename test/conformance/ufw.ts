@@ -14,7 +14,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
-import { UFW_APP_PROFILES, findUfwProfile } from '../../src/core/scanners/namedServices';
+import { UFW_APP_PROFILES, findUfwProfile } from '../../src/core/ports/namedPorts';
 import type { ConformanceFormat, LensVerdict, PortKey, RenderedCase, ToolVerdict } from './harness';
 import { lensVerdict, portKey } from './harness';
 
