@@ -142,7 +142,7 @@ describe('rule unresolved-port', () => {
   });
 
   it('reports unknown names in nftables, ufw and firewalld', () => {
-    const nft = 'table inet f {\n  chain input {\n    type filter hook input priority 0;\n    tcp dport $WEB accept\n  }\n}\n';
+    const nft = 'include "ports.nft"\ntable inet f {\n  chain input {\n    type filter hook input priority 0;\n    tcp dport $WEB accept\n  }\n}\n';
     assert.deepEqual(findings('nftables.conf', nft, UNRESOLVED), [['$WEB', 'info']]);
     assert.deepEqual(findings('setup.sh', '#!/bin/sh\nufw allow NoSuchApp\n', UNRESOLVED), [['NoSuchApp', 'info']]);
     const zone = '<?xml version="1.0"?>\n<zone>\n  <service name="nosuchservice"/>\n</zone>\n';
