@@ -30,7 +30,7 @@ export function referenceAt(references: readonly PortReference[], offset: number
   let best: PortReference | undefined;
   let bestSize = Number.POSITIVE_INFINITY;
   for (const reference of references) {
-    for (const range of [reference.range, reference.portRange, reference.hostPortRange]) {
+    for (const range of [reference.range, reference.portRange, reference.endPortRange, reference.hostPortRange]) {
       if (contains(range, offset) && range.end - range.start < bestSize) {
         best = reference;
         bestSize = range.end - range.start;

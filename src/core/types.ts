@@ -26,7 +26,9 @@ export type FileFormat =
   | 'sshd'
   | 'apache'
   | 'haproxy'
-  | 'systemd';
+  | 'systemd'
+  | 'terraform'
+  | 'cloudformation';
 
 /**
  * What a port number means where it was written.
@@ -62,8 +64,13 @@ export interface FirewallRuleInfo {
   readonly target?: string;
   /** Source address as written; `null` means anywhere (no source, `0.0.0.0/0`, `::/0`, `any`). */
   readonly source: string | null;
-  /** iptables chain, nftables chain, or ufw direction (`in`/`out`). */
+  /** iptables chain, nftables chain, ufw direction (`in`/`out`), or `ingress`/`egress` for a cloud or Kubernetes rule. */
   readonly chain?: string;
+  /**
+   * Where the source that lets anyone in is written (`"0.0.0.0/0"` in `cidr_blocks`, `CidrIp`), without
+   * quotes: the quick fix replaces it with a placeholder network.
+   */
+  readonly sourceRange?: SourceRange;
   /** `true` when the port was matched as a source port (`--sport`, `sport`). */
   readonly sourcePort?: boolean;
   /** `true` when the match is negated (`! --dport 22`). */
@@ -80,6 +87,11 @@ export interface PortReference {
   readonly range: SourceRange;
   /** The container/target (or only) port digits inside `range`. */
   readonly portRange?: SourceRange;
+  /**
+   * The digits of the range's last port, when written apart from `portRange` (a security group's
+   * `to_port` below its `from_port`); hovering either finds the reference.
+   */
+  readonly endPortRange?: SourceRange;
   /** The host port digits inside `range`, when a mapping has a host side written out. */
   readonly hostPortRange?: SourceRange;
   readonly protocol: Protocol;

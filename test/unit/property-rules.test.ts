@@ -29,6 +29,8 @@ const FILE_NAME_OF: Readonly<Record<FileFormat, string>> = {
   apache: 'ports.conf',
   haproxy: 'haproxy.cfg',
   systemd: 'app.socket',
+  terraform: 'main.tf',
+  cloudformation: 'template.yaml',
 };
 
 const RULE_ID = /\bid:\s*'([a-z0-9-]+)'/g;

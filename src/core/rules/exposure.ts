@@ -21,7 +21,7 @@ export function isLoopbackAddress(address: string | undefined): boolean {
 }
 
 /** Chains and directions that carry traffic leaving the host, where an allow exposes nothing. */
-const OUTBOUND_CHAINS: ReadonlySet<string> = new Set(['output', 'out', 'postrouting']);
+const OUTBOUND_CHAINS: ReadonlySet<string> = new Set(['output', 'out', 'postrouting', 'egress']);
 
 /** Services whose whole purpose is remote login; their listener alone says nothing about exposure. */
 const LISTEN_FORMATS_JUDGED_ELSEWHERE: ReadonlySet<FileFormat> = new Set(['sshd']);

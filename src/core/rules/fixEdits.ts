@@ -420,6 +420,13 @@ export function restrictToSource(text: string, reference: PortReference, format:
   if (reference.role !== 'firewall') {
     return undefined;
   }
+  const sourceRange = reference.firewall?.sourceRange;
+  if (sourceRange) {
+    // Cloud rules name their open source apart from the port: replace just that network.
+    const written = text.slice(sourceRange.start, sourceRange.end);
+    const placeholder = written.includes(':') ? SOURCE_PLACEHOLDER_V6 : SOURCE_PLACEHOLDER_V4;
+    return { range: sourceRange, newText: placeholder };
+  }
   const statementStart = statementStartOf(text, reference.range.start);
   const statementEnd = lineEndOf(text, statementLastLineOf(text, reference.range.start));
   switch (format) {

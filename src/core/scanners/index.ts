@@ -1,4 +1,5 @@
 import type { FileFormat, ScanOptions, ScanResult, Scanner } from '../types';
+import { looksLikeCloudFormation, scanCloudFormation } from './cloudformation';
 import { scanCompose } from './compose';
 import { scanDockerfile } from './dockerfile';
 import { looksLikeFirewalld, scanFirewalld } from './firewalld';
@@ -7,6 +8,7 @@ import { looksLikeKubernetes, scanKubernetes } from './kubernetes';
 import { scanApache, scanHaproxy, scanSshd, scanSystemdSocket } from './misc';
 import { scanNftables } from './nftables';
 import { looksLikeNginx, scanNginx } from './nginx';
+import { scanTerraform } from './terraform';
 import { looksLikeUfw, scanUfw } from './ufw';
 
 export const SCANNERS: Readonly<Record<FileFormat, Scanner>> = {
@@ -22,6 +24,8 @@ export const SCANNERS: Readonly<Record<FileFormat, Scanner>> = {
   apache: scanApache,
   haproxy: scanHaproxy,
   systemd: scanSystemdSocket,
+  terraform: scanTerraform,
+  cloudformation: scanCloudFormation,
 };
 
 export const FILE_FORMATS = Object.keys(SCANNERS) as FileFormat[];
@@ -46,12 +50,15 @@ const NAME_RULES: readonly { readonly pattern: RegExp; readonly format: FileForm
   { pattern: /(?:^|\/)sites-(?:available|enabled)\/[^/]+$/i, format: 'nginx' },
   { pattern: /(?:^|\/)haproxy[^/]*\.cfg$/i, format: 'haproxy' },
   { pattern: /\.socket$/i, format: 'systemd' },
+  { pattern: /\.tf$/i, format: 'terraform' },
 ];
 
 const YAML_FILE = /\.ya?ml$/i;
 /** A `.conf` file, or one named `conf` (as in `proxy/conf`), that no name rule claimed: nginx if its content says so. */
 const CONF_FILE = /(?:\.conf|(?:^|\/)conf)$/i;
 const XML_FILE = /\.xml$/i;
+/** JSON, and CloudFormation's own `.template` extension: a CloudFormation template if its content says so. */
+const JSON_FILE = /\.(?:json|template)$/i;
 const SHELL_FILE = /\.(?:sh|bash|zsh)$/i;
 const SHEBANG_SHELL = /^#![^\n]*\b(?:ba|z|da)?sh\b/;
 
@@ -76,11 +83,20 @@ export function detectFormats(fileName: string, text: string, languageId?: strin
   if (languageId === 'nginx' || languageId === 'iptables' || languageId === 'nftables') {
     return [languageId];
   }
+  if (languageId === 'terraform') {
+    return ['terraform'];
+  }
   if (CONF_FILE.test(normalized) && looksLikeNginx(text)) {
     return ['nginx'];
   }
   if (YAML_FILE.test(normalized) || languageId === 'yaml') {
+    if (looksLikeCloudFormation(text)) {
+      return ['cloudformation'];
+    }
     return looksLikeKubernetes(text) ? ['kubernetes'] : [];
+  }
+  if (JSON_FILE.test(normalized) || languageId === 'json') {
+    return looksLikeCloudFormation(text) ? ['cloudformation'] : [];
   }
   if (XML_FILE.test(normalized) || languageId === 'xml') {
     return looksLikeFirewalld(text) ? ['firewalld'] : [];
@@ -133,4 +149,5 @@ export function scanFile(fileName: string, text: string, options?: ScanOptions &
  */
 export const CANDIDATE_FILE_GLOB =
   '**/{Dockerfile,Dockerfile.*,*.dockerfile,Containerfile,Containerfile.*,*.containerfile,*.yaml,*.yml,*.conf,*.nginx,*.nft,' +
-  'rules.v4,rules.v6,*.rules,*.iptables,*.ip6tables,*.sh,*.bash,*.zsh,*.xml,sshd_config,*.socket,*.cfg,conf,sites-available/*,sites-enabled/*}';
+  'rules.v4,rules.v6,*.rules,*.iptables,*.ip6tables,*.sh,*.bash,*.zsh,*.xml,sshd_config,*.socket,*.cfg,conf,sites-available/*,sites-enabled/*,' +
+  '*.tf,*.json,*.template}';
