@@ -365,15 +365,6 @@ describe('regular expression safety', () => {
       return performance.now() - started;
     }
 
-    /**
-     * The fastest of `repeats` runs: garbage collection only ever adds time, and a heap full of
-     * earlier tests' leftovers adds it in steps that a median can still catch; a slope that is
-     * really there shows in the fastest run too.
-     */
-    function fastestMilliseconds(fileName: string, text: string, repeats: number): number {
-      return Math.min(...Array.from({ length: repeats }, () => milliseconds(fileName, text)));
-    }
-
     /** One run of `size` characters inside the context, or as many context lines as fit, each with the run once. */
     function textOf(run: string, size: number, [prefix, suffix]: readonly [string, string], lines: boolean): string {
       if (lines) {
@@ -384,10 +375,18 @@ describe('regular expression safety', () => {
       return `${prefix}${run.repeat(Math.ceil(size / run.length))}${suffix}`;
     }
 
-    /** The time ratio for doubling, or `undefined` when both sizes are too fast to compare. */
-    function doublingRatio(fileName: string, small: string, large: string, repeats: number): { ratio: number; smallTime: number; largeTime: number } | undefined {
-      const smallTime = fastestMilliseconds(fileName, small, repeats);
-      const largeTime = fastestMilliseconds(fileName, large, repeats);
+    /**
+     * The time ratio from `small` to `large`, or `undefined` when both are too fast to compare. The
+     * two are timed in turn, so a burst of load from other processes slows both, not one.
+     */
+    function growthRatio(fileName: string, small: string, large: string, repeats: number): { ratio: number; smallTime: number; largeTime: number } | undefined {
+      // The fastest of the runs: garbage collection and other processes only ever add time.
+      let smallTime = Number.POSITIVE_INFINITY;
+      let largeTime = Number.POSITIVE_INFINITY;
+      for (let repeat = 0; repeat < repeats; repeat++) {
+        smallTime = Math.min(smallTime, milliseconds(fileName, small));
+        largeTime = Math.min(largeTime, milliseconds(fileName, large));
+      }
       if (smallTime < NOISE_FLOOR_MS && largeTime < NOISE_FLOOR_MS) {
         return undefined;
       }
@@ -413,15 +412,13 @@ describe('regular expression safety', () => {
               if (milliseconds(fileName, large) < NOISE_FLOOR_MS / 2) {
                 continue;
               }
-              let measured = doublingRatio(fileName, small, large, REPEATS);
-              // Garbage collection makes a few milliseconds noisy; a real slope shows again one size
-              // up, and again when measured more carefully.
-              const larger = textOf(run, SIZE * 4, surround, lines);
+              let measured = growthRatio(fileName, small, large, REPEATS);
+              // A busy machine makes a few milliseconds noisy. Work that grows faster than linearly
+              // shows again over two doublings, where quadratic work takes 16 times as long and
+              // linear work 4: only more than 3 per doubling (9) there counts.
               if (measured && measured.ratio > MAX_RATIO) {
-                measured = doublingRatio(fileName, large, larger, REPEATS);
-              }
-              if (measured && measured.ratio > MAX_RATIO) {
-                measured = doublingRatio(fileName, large, larger, REPEATS * 3);
+                const confirmed = growthRatio(fileName, small, textOf(run, SIZE * 4, surround, lines), REPEATS * 3);
+                measured = confirmed && { ...confirmed, ratio: Math.sqrt(confirmed.ratio) };
               }
               if (!measured) {
                 continue;

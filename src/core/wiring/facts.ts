@@ -6,7 +6,7 @@
  * A value that could not be read for certain (an unresolved variable, a Helm template) is left
  * out rather than guessed, so the graph stays quiet about it.
  */
-import type { Protocol, SourceRange } from '../types';
+import type { PortReference, Protocol, SourceRange } from '../types';
 
 /** A port the file names: a number, or (Kubernetes) a port name. */
 export interface WiredPort {
@@ -194,6 +194,36 @@ export interface HostFirewallFacts {
   readonly defaultDeny?: { readonly range: SourceRange; readonly text: string };
 }
 
+// ---------------------------------------------------------------------------
+// Terraform
+// ---------------------------------------------------------------------------
+
+/** A `variable` block's literal `default`, which another file of the same module folder may use. */
+export interface TerraformVariable {
+  readonly name: string;
+  /** The default's value: a number or string, or a list of them; absent when there is no literal default. */
+  readonly value?: number | string | readonly (number | string)[];
+  readonly range: SourceRange;
+}
+
+/**
+ * A rule port written as `var.NAME` whose variable this file does not declare: the module folder's
+ * other files may, so the workspace model resolves it. `reference` is the rule as the scanner read
+ * it, with `port` and `endPort` null.
+ */
+export interface TerraformVariablePort {
+  readonly reference: PortReference;
+  /** The variable named for the first port (`from_port`, a `ports` entry). */
+  readonly variable: string;
+  /** The variable named for the last port (`to_port`), when it differs from `variable`. */
+  readonly endVariable?: string;
+}
+
+export interface TerraformFacts {
+  readonly variables: readonly TerraformVariable[];
+  readonly variablePorts: readonly TerraformVariablePort[];
+}
+
 /** Everything one file contributes to the workspace graph. Each field is present only for its format. */
 export interface WiringFacts {
   readonly composeServices?: readonly ComposeServiceFacts[];
@@ -201,4 +231,5 @@ export interface WiringFacts {
   readonly kubernetes?: readonly KubernetesObjectFacts[];
   readonly nginx?: NginxFacts;
   readonly firewall?: readonly HostFirewallFacts[];
+  readonly terraform?: TerraformFacts;
 }
