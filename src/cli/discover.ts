@@ -42,7 +42,7 @@ export interface DiscoveryOptions {
 /** Directories no project wants scanned, even without a `.gitignore`. */
 const ALWAYS_SKIPPED_DIRECTORIES: ReadonlySet<string> = new Set(['.git', '.hg', '.svn', 'node_modules']);
 /** Names whose format only the content can tell (see `detectFormats`). */
-const CONTENT_DETECTED_NAME = /(?:\.(?:ya?ml|xml|sh|bash|zsh|conf)|^conf)$/i;
+const CONTENT_DETECTED_NAME = /(?:\.(?:ya?ml|xml|sh|bash|zsh|conf|json|template)|^conf)$/i;
 
 interface IgnoreLayer {
   readonly directory: string;

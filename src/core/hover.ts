@@ -274,10 +274,13 @@ export function describeReference(reference: PortReference, knowledgeBase: Knowl
       const verb = ACTION_VERBS[rule?.action ?? 'other'] ?? 'matches';
       const service = nameOf(reference.port);
       const what = `${protocol}/${containerPort}${service && reference.port === reference.endPort ? ` (${escapeMarkdown(service)})` : ''}`;
-      const from = rule?.source ? `from \`${rule.source}\`` : 'from **anywhere**';
+      // An egress rule's address is where traffic goes.
+      const preposition = rule?.chain === 'egress' ? 'to' : 'from';
+      const from = rule?.source ? `${preposition} \`${rule.source}\`` : `${preposition} **anywhere**`;
       const direction = rule?.sourcePort ? 'source port ' : '';
       const target = rule?.action === 'jump' && rule.target ? ` \`${rule.target}\`` : '';
-      return `$(shield) ${rule?.negated ? 'Except ' : ''}${verb.charAt(0).toUpperCase()}${verb.slice(1)}${target} ${direction}${what} ${from}${rule?.chain ? ` (chain \`${rule.chain}\`)` : ''}`;
+      const chain = rule?.chain === 'ingress' || rule?.chain === 'egress' ? ` (${rule.chain} rule)` : rule?.chain ? ` (chain \`${rule.chain}\`)` : '';
+      return `$(shield) ${rule?.negated ? 'Except ' : ''}${verb.charAt(0).toUpperCase()}${verb.slice(1)}${target} ${direction}${what} ${from}${chain}`;
     }
   }
 }

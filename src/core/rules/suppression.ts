@@ -61,7 +61,7 @@ function parseRuleList(text: string, start: number, end: number, closer: string)
 }
 
 /** The start of the next line that holds something other than blanks or a comment. */
-function nextStatementLine(text: string, fromLineEnd: number, opener: string): number {
+function nextStatementLine(text: string, fromLineEnd: number, opener: string, otherOpener?: string): number {
   let position = text.indexOf('\n', fromLineEnd);
   while (position !== -1) {
     const lineStart = position + 1;
@@ -70,13 +70,16 @@ function nextStatementLine(text: string, fromLineEnd: number, opener: string): n
     while (first < lineEnd && (text[first] === ' ' || text[first] === '\t')) {
       first++;
     }
-    if (first < lineEnd && !text.startsWith(opener, first)) {
+    if (first < lineEnd && !text.startsWith(opener, first) && !(otherOpener !== undefined && text.startsWith(otherOpener, first))) {
       return lineStart;
     }
     position = text.indexOf('\n', lineEnd);
   }
   return -1;
 }
+
+/** Formats with a second line-comment opener beside `#`: Terraform also takes `//`. */
+const OTHER_LINE_COMMENT: Partial<Record<FileFormat, string>> = { terraform: '//' };
 
 /** Formats whose readers take `#` as a comment only at the start of a line; after a directive it is part of the value. */
 const LINE_START_COMMENTS_ONLY: ReadonlySet<FileFormat> = new Set(['dockerfile', 'apache', 'systemd']);
@@ -108,7 +111,11 @@ export function findSuppressions(text: string, format: FileFormat): Suppressions
   const suppressions: Suppression[] = [];
   for (; markerStart !== -1; markerStart = text.indexOf(IGNORE_MARKER, markerStart + IGNORE_MARKER.length)) {
     const lineStart = lineStartOf(text, markerStart);
-    const openerStart = commentOpening(text, markerStart, lineStart, open);
+    const other = OTHER_LINE_COMMENT[format];
+    let openerStart = commentOpening(text, markerStart, lineStart, open);
+    if (openerStart === -1 && other !== undefined) {
+      openerStart = commentOpening(text, markerStart, lineStart, other);
+    }
     if (openerStart === -1) {
       continue;
     }
@@ -128,7 +135,7 @@ export function findSuppressions(text: string, format: FileFormat): Suppressions
         suppressions.push({ start: lineStart, end: lineEnd, rules });
       }
     } else {
-      const target = nextStatementLine(text, lineEnd, open);
+      const target = nextStatementLine(text, lineEnd, open, other);
       if (target !== -1) {
         // From the line below: ufw's `### tuple ###` lines are comments that carry the ports.
         suppressions.push({ start: text.indexOf('\n', lineEnd) + 1, end: lineEndOf(text, statementLastLineOf(text, target)), rules });

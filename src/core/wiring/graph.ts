@@ -22,6 +22,7 @@ import type { SourceRange } from '../types';
 import { PROJECT_FILE_NAMES } from '../composeProject';
 import { linkCompose } from './composeLinks';
 import { linkNamespace } from './kubernetesLinks';
+import { linkTerraformModule } from './terraformLinks';
 import { describePorts } from './listening';
 import type { ListeningPort } from './listening';
 import type { GroupLinks, LinkContext, LinkedFile, Spot } from './links';
@@ -396,6 +397,11 @@ export class WorkspaceModel {
     for (const object of analysis.wiring?.kubernetes ?? []) {
       groups.add(namespaceKey(object.namespace));
     }
+    const terraform = analysis.wiring?.terraform;
+    if (terraform && (terraform.variables.length > 0 || terraform.variablePorts.length > 0)) {
+      // A Terraform module is its folder, subfolders excluded.
+      groups.add(`terraform:${directoryOf(name)}`);
+    }
     return [...groups];
   }
 
@@ -542,7 +548,11 @@ export class WorkspaceModel {
         this.groupMembers.delete(key);
         continue;
       }
-      const links = key.startsWith('k8s:') ? linkNamespace(context, key, members, ++this.serial) : linkCompose(context, key, members, ++this.serial);
+      const links = key.startsWith('k8s:')
+        ? linkNamespace(context, key, members, ++this.serial)
+        : key.startsWith('terraform:')
+          ? linkTerraformModule(context, key, members, ++this.serial)
+          : linkCompose(context, key, members, ++this.serial);
       this.links.set(key, links);
       for (const name of links.reads) {
         addTo(this.readers, name, key);
