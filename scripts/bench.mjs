@@ -172,6 +172,97 @@ export function generateIptables(ruleCount, random) {
   return `${lines.join('\n')}\n`;
 }
 
+/** A Terraform file of `ruleCount` security-group rules across AWS, Google Cloud and Azure, with variables and locals. */
+export function generateTerraform(ruleCount, random) {
+  const parts = ['variable "admin_port" {', '  type    = number', '  default = 8443', '}', '', 'locals {', '  web_ports = [80, 443]', '}', ''];
+  for (let i = 0; i < ruleCount; i++) {
+    const port = somePort(random);
+    const cidr = random.chance(0.3) ? '0.0.0.0/0' : `${someIp(random)}/24`;
+    switch (random.int(0, 4)) {
+      case 0:
+        parts.push(
+          `resource "aws_security_group_rule" "rule_${i}" {`,
+          '  type              = "ingress"',
+          `  from_port         = ${port}`,
+          `  to_port           = ${port}`,
+          '  protocol          = "tcp"',
+          `  cidr_blocks       = ["${cidr}"]`,
+          '  security_group_id = aws_security_group.main.id',
+          '}',
+          '',
+        );
+        break;
+      case 1:
+        parts.push(
+          `resource "aws_vpc_security_group_ingress_rule" "rule_${i}" {`,
+          '  security_group_id = aws_security_group.main.id',
+          `  cidr_ipv4         = "${cidr}"`,
+          '  from_port         = var.admin_port',
+          '  to_port           = var.admin_port',
+          '  ip_protocol       = "tcp"',
+          '}',
+          '',
+        );
+        break;
+      case 2:
+        parts.push(
+          `resource "google_compute_firewall" "rule_${i}" {`,
+          `  name          = "rule-${i}"`,
+          '  network       = "default"',
+          `  source_ranges = ["${cidr}"]`,
+          '  allow {',
+          '    protocol = "tcp"',
+          `    ports    = ["${port}", "${random.int(1024, 9000)}-${random.int(9001, 65000)}"]`,
+          '  }',
+          '}',
+          '',
+        );
+        break;
+      case 3:
+        parts.push(
+          `resource "azurerm_network_security_rule" "rule_${i}" {`,
+          `  name                        = "rule-${i}"`,
+          `  priority                    = ${100 + (i % 4000)}`,
+          '  direction                   = "Inbound"',
+          '  access                      = "Allow"',
+          '  protocol                    = "Tcp"',
+          '  source_port_range           = "*"',
+          `  destination_port_range      = "${port}"`,
+          `  source_address_prefix       = "${random.chance(0.3) ? '*' : cidr}"`,
+          '  destination_address_prefix  = "*"',
+          '  resource_group_name         = "rg"',
+          '  network_security_group_name = "nsg"',
+          '}',
+          '',
+        );
+        break;
+      default:
+        parts.push(
+          `resource "aws_security_group" "group_${i}" {`,
+          `  name = "group-${i}" # generated`,
+          '  dynamic "ingress" {',
+          '    for_each = local.web_ports',
+          '    content {',
+          '      from_port   = ingress.value',
+          '      to_port     = ingress.value',
+          '      protocol    = "tcp"',
+          '      cidr_blocks = ["0.0.0.0/0"]',
+          '    }',
+          '  }',
+          '  egress {',
+          '    from_port   = 0',
+          '    to_port     = 0',
+          '    protocol    = "-1"',
+          '    cidr_blocks = ["0.0.0.0/0"]',
+          '  }',
+          '}',
+          '',
+        );
+    }
+  }
+  return `${parts.join('\n')}\n`;
+}
+
 /** An nftables ruleset of at least `targetLength` characters: sets, anonymous sets, ranges, NAT. */
 export function generateNftables(targetLength, random) {
   const parts = ['#!/usr/sbin/nft -f', 'flush ruleset', ''];
@@ -478,6 +569,9 @@ function digitScan(text) {
   return count;
 }
 
+/** Terraform is parsed in full (blocks, attributes, expressions) before the rules run, where the firewall scanners read tokens. */
+const TERRAFORM_RATIO_TARGET = 8;
+
 function measureScanners() {
   const { parseDocument } = require('yaml');
   const { DockerfileParser } = require('dockerfile-ast');
@@ -521,6 +615,15 @@ function measureScanners() {
     runs: 5,
     growthRuns: 3,
     reportThroughput: true,
+  });
+  measureFormat({
+    label: 'terraform (5,000 rules)',
+    fileName: 'main.tf',
+    generate: (factor) => generateTerraform(5000 * factor, seededRandom(SEED)),
+    floor: digitScan,
+    ratioTarget: ratio(TERRAFORM_RATIO_TARGET),
+    runs: 5,
+    growthRuns: 3,
   });
   measureFormat({
     label: 'nginx (20,000 lines)',

@@ -46,6 +46,8 @@ export const ContextKeys = {
 /** Languages Port Lens reads. `portLens.enable` can be switched off per language with a `[language]` block. */
 export const SUPPORTED_LANGUAGES = [
   'dockerfile', 'dockercompose', 'yaml', 'nginx', 'iptables', 'nftables', 'shellscript', 'xml', 'ini', 'properties', 'plaintext',
+  // HashiCorp's extension names Terraform `terraform`; CloudFormation templates are YAML or JSON.
+  'terraform', 'json',
 ] as const;
 
 export interface PortLensConfig {
