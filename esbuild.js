@@ -1,5 +1,7 @@
 // Builds the extension and CLI bundles, or (with --tests) transpiles src and test for mocha.
 // Type checking is `tsc --noEmit`; esbuild only transpiles.
+const fs = require('node:fs');
+const path = require('node:path');
 const esbuild = require('esbuild');
 
 const production = process.argv.includes('--production');
@@ -18,6 +20,19 @@ const reportProblems = {
         }
       }
     });
+  },
+};
+
+/**
+ * For the web extension: the data files go inside the bundle as text (there is no disk to read in
+ * the web worker), through `dataFiles.browser.ts` in place of `dataFiles.ts`.
+ */
+const bundledDataFiles = {
+  name: 'bundled-data-files',
+  setup(build) {
+    build.onResolve({ filter: /[\\/]dataFiles$/ }, (args) => ({ path: path.join(args.resolveDir, `${path.basename(args.path)}.browser.ts`) }));
+    build.onResolve({ filter: /^port-lens-data:/ }, (args) => ({ path: path.join(__dirname, 'data', args.path.slice('port-lens-data:'.length)), namespace: 'port-lens-data' }));
+    build.onLoad({ filter: /.*/, namespace: 'port-lens-data' }, async (args) => ({ contents: await fs.promises.readFile(args.path, 'utf8'), loader: 'text' }));
   },
 };
 
@@ -60,11 +75,25 @@ async function main() {
       logLevel: 'warning',
       plugins: [reportProblems],
     });
+    // The checks that run inside the web worker extension host: one browser bundle that imports only `vscode`.
+    await esbuild.build(bundleOptions('test/web/index.ts', 'out/web-tests/index.js', {
+      platform: 'browser',
+      target: 'es2022',
+      mainFields: ['browser', 'module', 'main'],
+    }));
     return;
   }
   const builds = [
     bundleOptions('src/extension.ts', 'dist/extension.js'),
     bundleOptions('src/cli/main.ts', 'dist/cli.js', { banner: { js: '#!/usr/bin/env node' } }),
+    // The web worker extension host of vscode.dev and github.dev: no Node built-ins, so esbuild
+    // fails the build if the editor or the core reaches for one.
+    bundleOptions('src/extension.ts', 'dist/web/extension.js', {
+      platform: 'browser',
+      target: 'es2022',
+      mainFields: ['browser', 'module', 'main'],
+      plugins: [reportProblems, bundledDataFiles],
+    }),
   ];
   if (watch) {
     const contexts = await Promise.all(builds.map((options) => esbuild.context(options)));

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { projectRoot } from './code-server.mjs';
 import { runIntegrationTests } from './run-integration.mjs';
+import { requiredModules, runWebTests } from './run-web-tests.mjs';
 import { checkVsixContents } from './vsix-contents.mjs';
 import { runGrammarTests } from './grammar-tests.mjs';
 import { runUiCheck } from './ui-check.mjs';
@@ -83,6 +84,27 @@ async function integrationTests() {
   }
 }
 
+async function webWorkerTests() {
+  heading('Web worker tests (the extension host of vscode.dev and github.dev, served offline by code-server)');
+  const modules = requiredModules();
+  const onlyVscode = modules.length === 1 && modules[0] === 'vscode';
+  console.log(`  ${onlyVscode ? '✔' : '✘'} the web bundle loads no module but vscode (it loads: ${modules.join(', ')})`);
+  record('web bundle modules', onlyVscode ? 1 : 0, onlyVscode ? 0 : 1, onlyVscode ? [] : [modules.join(', ')]);
+  try {
+    const results = await runWebTests();
+    for (const title of results.passes) {
+      console.log(`  ✔ ${title}`);
+    }
+    for (const failure of results.failures) {
+      console.log(`  ✘ ${failure}`);
+    }
+    record('web worker tests', results.passes.length, results.failures.length, results.failures);
+  } catch (error) {
+    console.error(`  ✘ the web worker run did not complete: ${error.message}`);
+    record('web worker tests', 0, 1, [error.message]);
+  }
+}
+
 // A fixed-seed slice of `npm run conformance`; each format with its tool installed is one check.
 const CONFORMANCE_SLICE_RUNS = 150;
 
@@ -121,6 +143,7 @@ async function main() {
   record('VSIX contents', vsix.passed, vsix.failed, vsix.failures);
   if (built) {
     await integrationTests();
+    await webWorkerTests();
     heading('UI check (a person hovering a port in the served VS Code)');
     const ui = await runUiCheck();
     record('UI check', ui.passed, ui.failed, ui.failures);

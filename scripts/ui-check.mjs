@@ -117,9 +117,9 @@ export async function clickToken(page, lineText, token) {
   await page.mouse.click(box.x, box.y);
 }
 
-export async function openWorkbench({ viewport = { width: 1400, height: 900 } } = {}) {
+export async function openWorkbench({ viewport = { width: 1400, height: 900 }, settings = {} } = {}) {
   const workspace = createTestWorkspace();
-  const server = await startCodeServer({ workspace: workspace.directory });
+  const server = await startCodeServer({ workspace: workspace.directory, settings });
   const browser = await launchBrowser();
   const page = await browser.newPage({ viewport });
   await page.goto(workbenchUrl(server, workspace.directory));
@@ -257,6 +257,15 @@ const CHECKS = [
     },
   },
   {
+    name: 'hovering a port in a Terraform security group explains the port and the rule',
+    screenshot: 'hover-terraform.png',
+    async run(page) {
+      await runCommand(page, 'View: Close All Editors');
+      await quickOpen(page, 'cloud/aws.tf');
+      return { text: await hoverToken(page, 'from_port         = 5432', '5432', 'PostgreSQL'), expected: ['Allows tcp/5432', 'anywhere', 'ingress rule', 'PostgreSQL', 'Sensitive'] };
+    },
+  },
+  {
     name: 'wiring/compose.yaml shows in the Problems panel a port mapping broken by the Dockerfile it builds',
     screenshot: 'cross-file-diagnostic.png',
     async run(page) {
@@ -273,13 +282,37 @@ const CHECKS = [
   },
 ];
 
-export async function runUiCheck() {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  const result = { passed: 0, failed: 0, failures: [] };
+/** The same person on vscode.dev: Port Lens in the web worker extension host. */
+const WEB_WORKER_CHECKS = [
+  {
+    name: 'in the web worker, hovering a Compose mapping shows the PostgreSQL warning',
+    screenshot: 'web-hover.png',
+    async run(page) {
+      await openFile(page, 'compose.yaml');
+      return { text: await hoverToken(page, '"5432:5432"', '5432:5432', 'Publishes'), expected: ['Publishes host port', 'PostgreSQL', 'Sensitive'] };
+    },
+  },
+  {
+    name: 'Running Extensions lists Port Lens in the web worker',
+    screenshot: 'web-running-extensions.png',
+    async run(page) {
+      await page.keyboard.press('Escape');
+      await runCommand(page, 'Developer: Show Running Extensions');
+      // A development extension is listed by its id (`port-lens.port-lens`), an installed one by its name.
+      const row = page.locator('.runtime-extensions-editor .monaco-list-row', { hasText: /port.lens/i }).first();
+      await row.waitFor({ timeout: 30_000 });
+      await page.mouse.move(900, 800);
+      return { text: await row.innerText(), expected: ['port-lens', 'web worker'] };
+    },
+  },
+];
+
+/** Runs checks in one served VS Code, a screenshot each. */
+async function runChecks(checks, result, options) {
   let session;
   try {
-    session = await openWorkbench();
-    for (const check of CHECKS) {
+    session = await openWorkbench(options);
+    for (const check of checks) {
       const { page } = session;
       try {
         const { text, expected } = await check.run(page);
@@ -305,6 +338,14 @@ export async function runUiCheck() {
   } finally {
     await session?.close();
   }
+}
+
+export async function runUiCheck() {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const result = { passed: 0, failed: 0, failures: [] };
+  await runChecks(CHECKS, result);
+  // With both `main` and `browser`, code-server picks the Node host; this setting picks the worker.
+  await runChecks(WEB_WORKER_CHECKS, result, { settings: { 'remote.extensionKind': { 'port-lens.port-lens': ['web'] } } });
   return result;
 }
 

@@ -52,10 +52,8 @@ export function activate(context: vscode.ExtensionContext): PortLensApi {
   // The Port Map reads the workspace the first time it is shown.
   const portMapView = new PortMapView(workspaceGraph, log);
   const portMapTree = vscode.window.createTreeView(Views.portMap, { treeDataProvider: portMapView, showCollapseAll: true });
-  const selector: vscode.DocumentSelector = SUPPORTED_LANGUAGES.flatMap((language) => [
-    { language, scheme: 'file' },
-    { language, scheme: 'untitled' },
-  ]);
+  // Any scheme: `file` on the desktop, `vscode-remote` in remotes, `vscode-vfs` on vscode.dev and github.dev.
+  const selector: vscode.DocumentSelector = SUPPORTED_LANGUAGES.map((language) => ({ language }));
   context.subscriptions.push(
     log,
     project,

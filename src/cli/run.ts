@@ -8,6 +8,7 @@ import { analyseSelection } from './analyze';
 import type { AnalysisRun } from './analyze';
 import { readCliConfig } from './config';
 import type { CliConfig } from './config';
+import { renderCiFormat } from './ciFormats';
 import { checkJson, checkText, scanJson, scanText, toJson } from './formatters';
 import { renderGraph } from './graph';
 import { paletteFor } from './io';
@@ -53,12 +54,12 @@ function reportConfigProblems(io: CliIo, config: CliConfig): void {
   }
 }
 
-/** Skipped files are notes on stderr in text output; JSON and SARIF carry them in the document instead. */
-function reportRunNotes(io: CliIo, run: AnalysisRun, textOutput: boolean): void {
+/** Skipped files are notes on stderr unless the output carries them in the document, as JSON and SARIF do. */
+function reportRunNotes(io: CliIo, run: AnalysisRun, skippedAsNotes: boolean): void {
   for (const unreadable of run.unreadable) {
     note(io, `cannot read ${unreadable.path}: ${unreadable.reason}`);
   }
-  if (textOutput) {
+  if (skippedAsNotes) {
     for (const skipped of run.skipped) {
       note(io, `skipped ${skipped.path}: ${skipped.reason}`);
     }
@@ -87,10 +88,13 @@ function execute(command: Command, io: CliIo): number {
         io.stdout(checkJson(report));
       } else if (command.format === 'sarif') {
         io.stdout(toJson(buildSarif(report, { cwd: io.cwd, version: packageVersion(), executionSuccessful: run.unreadable.length === 0 })));
-      } else {
+      } else if (command.format === 'text') {
         io.stdout(checkText(report, palette));
+      } else {
+        io.stdout(renderCiFormat(command.format, report, run.files));
       }
-      reportRunNotes(io, run, command.format === 'text');
+      // Only JSON and SARIF have a place for skipped files; the other formats leave them as notes.
+      reportRunNotes(io, run, command.format !== 'json' && command.format !== 'sarif');
       if (run.unreadable.length > 0) {
         return EXIT_USAGE;
       }

@@ -50,6 +50,17 @@ export const SUPPORTED_LANGUAGES = [
   'terraform', 'json',
 ] as const;
 
+/**
+ * Schemes of documents that only show a file (a Git diff's old side, the output panel): no
+ * diagnostics there. Every other scheme is a file someone edits: `file` on the desktop,
+ * `vscode-remote` over SSH and in containers, `vscode-vfs` on vscode.dev and github.dev.
+ */
+const VIEW_ONLY_SCHEMES: ReadonlySet<string> = new Set(['git', 'gitfs', 'output', 'vscode-scm', 'comment', 'walkThroughSnippet', 'vscode-notebook-cell-output']);
+
+export function isEditedDocument(uri: { readonly scheme: string }): boolean {
+  return !VIEW_ONLY_SCHEMES.has(uri.scheme);
+}
+
 export interface PortLensConfig {
   readonly enable: boolean;
   readonly hoverDetail: HoverDetail;

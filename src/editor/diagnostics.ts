@@ -6,7 +6,7 @@ import type { RuleSeverities } from '../core/rules/index';
 import type { LineIndex } from '../core/text';
 import { slashed } from '../core/wiring/paths';
 import type { ProjectSettings } from './projectSettings';
-import { affectsPortLens, DIAGNOSTIC_SOURCE, readDocumentConfig, RULE_DOCS_BASE_URL } from './config';
+import { affectsPortLens, DIAGNOSTIC_SOURCE, isEditedDocument, readDocumentConfig, RULE_DOCS_BASE_URL } from './config';
 import type { PortLensConfig } from './config';
 import type { KnowledgeProvider } from './knowledge';
 import { modelFileName } from './workspaceGraph';
@@ -137,7 +137,7 @@ export class DiagnosticsController implements vscode.Disposable {
   }
 
   private schedule(document: vscode.TextDocument, delayMs: number): void {
-    if (document.uri.scheme !== 'file' && document.uri.scheme !== 'untitled') {
+    if (!isEditedDocument(document.uri)) {
       return;
     }
     const key = document.uri.toString();

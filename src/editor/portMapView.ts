@@ -3,14 +3,13 @@
  * workloads and Services listens on and publishes, and every wire to or from it, with the broken
  * ones marked. It reads the workspace the first time it is shown, never at activation.
  */
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { escapeMarkdown } from '../core/hover';
 import type { PortDiagnostic } from '../core/rules/types';
 import type { GraphEdge, GraphNode, ModelLocation, PortMapGroup, WorkspaceModel } from '../core/wiring/graph';
 import { describePorts } from '../core/wiring/listening';
 import type { ListeningPort } from '../core/wiring/listening';
-import { slashed } from '../core/wiring/paths';
+import { baseNameOf, slashed } from '../core/wiring/paths';
 import { ContextKeys } from './config';
 import { rangeInModel } from './definitionProvider';
 import { modelFileName } from './workspaceGraph';
@@ -56,9 +55,10 @@ function workspaceRelative(fileName: string): string {
 /** A file as seen from its group: relative to a Compose project's directory, else to the workspace. */
 function shownFrom(group: PortMapGroup, fileName: string): string {
   if (group.kind === 'compose') {
-    const relative = path.posix.relative(slashed(group.label), slashed(fileName));
-    if (relative !== '' && !relative.startsWith('..') && !path.posix.isAbsolute(relative)) {
-      return relative;
+    const directory = slashed(group.label).replace(/\/+$/, '');
+    const file = slashed(fileName);
+    if (directory !== '' && file.startsWith(`${directory}/`)) {
+      return file.slice(directory.length + 1);
     }
   }
   return workspaceRelative(fileName);
@@ -121,7 +121,7 @@ export class PortMapView implements vscode.TreeDataProvider<PortMapNode>, vscode
     return groups.map((group, index) => {
       // Compose files outside a project (`compose.prod.yaml`) form groups of their own in the same directory.
       const clash = labels.some((other, otherIndex) => otherIndex !== index && other === labels[index] && groups[otherIndex].kind === group.kind);
-      const label = clash && group.nodes[0] ? `${labels[index]} (${path.posix.basename(slashed(group.nodes[0].location.fileName))})` : labels[index];
+      const label = clash && group.nodes[0] ? `${labels[index]} (${baseNameOf(slashed(group.nodes[0].location.fileName))})` : labels[index];
       const shown = group.kind === 'kubernetes' && group.label !== '(no namespace)' ? `namespace ${label}` : label;
       return { kind: 'group' as const, id: unique(used, `group:${group.kind}:${label}`), group, label: shown };
     });

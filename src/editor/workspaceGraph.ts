@@ -18,6 +18,7 @@ import { readConfig } from './config';
 import type { KnowledgeProvider } from './knowledge';
 import type { ProjectSettings } from './projectSettings';
 import type { CandidateFileRead, WorkspacePorts } from './workspacePorts';
+import { yieldToHost } from './yieldToHost';
 
 /** Gathers a burst of changes (an edit that touches several groups, a rescan) into one event. */
 const CHANGE_DELAY_MS = 50;
@@ -35,10 +36,6 @@ const decoder = new TextDecoder('utf-8', { fatal: false });
  */
 export function modelFileName(uri: vscode.Uri): string {
   return slashed(uri.scheme === 'file' ? uri.fsPath : uri.path);
-}
-
-function yieldToHost(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Where the model's text of a file came from. */

@@ -6,6 +6,7 @@ import type { ReadOutcome } from '../core/readAhead';
 import { readAhead } from '../core/readAhead';
 import { WorkspacePortIndex } from '../core/workspaceIndex';
 import { ContextKeys, readConfig } from './config';
+import { yieldToHost } from './yieldToHost';
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
 
@@ -210,7 +211,7 @@ export class WorkspacePorts implements vscode.Disposable {
           this.indexRead(uri, outcome);
           scanned++;
           // Yield to the extension host between files so hovers and typing stay responsive.
-          await new Promise((resolve) => setImmediate(resolve));
+          await yieldToHost();
         }
         if (!token.isCancellationRequested) {
           // Files the last scan read that this one did not find: now excluded, or deleted with their folder.

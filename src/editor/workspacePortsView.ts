@@ -1,8 +1,8 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { describeReference } from '../core/hover';
 import { displayName } from '../core/ports/knowledgeBase';
 import type { KnowledgeBase } from '../core/ports/knowledgeBase';
+import { baseNameOf } from '../core/wiring/paths';
 import type { Occurrence } from '../core/workspaceIndex';
 import { Commands, ContextKeys } from './config';
 import type { KnowledgeProvider } from './knowledge';
@@ -150,7 +150,7 @@ export class WorkspacePortsView implements vscode.TreeDataProvider<WorkspacePort
     }
     const { occurrence } = node;
     const uri = vscode.Uri.parse(occurrence.file);
-    const label = node.parent.kind === 'file' ? occurrence.text : `${path.posix.basename(uri.path)}:${occurrence.line + 1}`;
+    const label = node.parent.kind === 'file' ? occurrence.text : `${baseNameOf(uri.path)}:${occurrence.line + 1}`;
     const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
     item.id = node.id;
     const summary = withoutIcons(describeReference(occurrence.reference, knowledgeBase)).replace(/\*\*/g, '');

@@ -52,7 +52,7 @@ describe('CLI argument parsing', () => {
     { name: 'a short option that does not exist', argv: ['scan', '-j'], expect: /^unknown option -j for "scan"/ },
     { name: 'an option of another command', argv: ['scan', '--format', 'json'], expect: /^unknown option --format for "scan"/ },
     { name: 'a missing value', argv: ['check', '--fail-on'], expect: /^option --fail-on needs a value$/ },
-    { name: 'a bad output format', argv: ['check', '--format', 'xml'], expect: /^--format must be one of text, json, sarif, not "xml"$/ },
+    { name: 'a bad output format', argv: ['check', '--format', 'xml'], expect: /^--format must be one of text, json, sarif, github, gitlab, junit, checkstyle, not "xml"$/ },
     { name: 'a bad fail-on level', argv: ['check', '--fail-on', 'fatal'], expect: /^--fail-on must be one of error, warning, info, none/ },
     { name: 'an option given twice', argv: ['check', '--format', 'json', '--format', 'text'], expect: /given more than once/ },
     { name: 'a value for a flag', argv: ['scan', '--json=yes'], expect: /^option --json takes no value$/ },

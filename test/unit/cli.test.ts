@@ -1047,7 +1047,7 @@ describe('port-lens as a child process (dist/cli.js)', function () {
     const run = spawnCli(['check', '--format', 'yaml'], DOCS_PROJECT);
     assert.equal(run.code, 2);
     assert.equal(run.stdout, '');
-    assert.equal(run.stderr, 'port-lens: --format must be one of text, json, sarif, not "yaml"\n');
+    assert.equal(run.stderr, 'port-lens: --format must be one of text, json, sarif, github, gitlab, junit, checkstyle, not "yaml"\n');
   });
 
   it('writes valid SARIF', () => {

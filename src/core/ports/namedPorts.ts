@@ -2,9 +2,8 @@
  * Names that firewall front ends expand into ports: ufw application profiles and firewalld's
  * predefined services. (Names resolved through /etc/services live in `serviceNames.ts`.)
  */
-import { readFileSync } from 'node:fs';
 import type { Protocol } from '../types';
-import { findDataFile } from './portData';
+import { readDataFile } from './dataFiles';
 
 /** One port or port range that a named service stands for. */
 export interface NamedPort {
@@ -94,7 +93,7 @@ function namedPort(entry: string): NamedPort {
 /** Reads the table on first use, so a workspace without firewalld files never loads it. */
 export function firewalldServiceTable(): ReadonlyMap<string, FirewalldService> {
   if (!firewalldServices) {
-    const raw = JSON.parse(readFileSync(findDataFile(FIREWALLD_SERVICES_FILE), 'utf8')) as RawFirewalldServices;
+    const raw = JSON.parse(readDataFile(FIREWALLD_SERVICES_FILE)) as RawFirewalldServices;
     const table = new Map<string, FirewalldService>();
     for (const [name, ports] of Object.entries(raw.services)) {
       table.set(name, { ports: ports.map(namedPort), sourcePorts: (raw.sourcePorts[name] ?? []).map(namedPort) });

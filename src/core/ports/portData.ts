@@ -1,5 +1,4 @@
-import { readFileSync, existsSync } from 'node:fs';
-import * as path from 'node:path';
+import { findDataFile as findDataFileIn, readDataFile } from './dataFiles';
 import type { Mutable } from '../types';
 
 /** Transport protocols the registry knows. */
@@ -193,8 +192,8 @@ export class PortDatabase {
 
   constructor(
     raw: RawPortData,
-    private readonly loadRows: () => string = () => readFileSync(findDataFile(ROWS_FILE_NAME), 'utf8'),
-    private readonly loadDetails: () => RawDetails = () => JSON.parse(readFileSync(findDataFile(DETAILS_FILE_NAME), 'utf8')) as RawDetails,
+    private readonly loadRows: () => string = () => readDataFile(ROWS_FILE_NAME),
+    private readonly loadDetails: () => RawDetails = () => JSON.parse(readDataFile(DETAILS_FILE_NAME)) as RawDetails,
   ) {
     const index = raw.registry?.index;
     if (raw.format !== DATA_FORMAT || !index || !Array.isArray(index.ports) || !Array.isArray(index.rows) || !Array.isArray(index.ranges)) {
@@ -358,17 +357,9 @@ function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   }
 }
 
-/** Finds a file in `data/` from the bundle (`dist/`) or the transpiled tree (`out/src/core/ports/`). */
-export function findDataFile(fileName: string = DATA_FILE_NAME, startDirectory: string = __dirname): string {
-  let directory = startDirectory;
-  for (let depth = 0; depth < 6; depth++) {
-    const candidate = path.join(directory, 'data', fileName);
-    if (existsSync(candidate)) {
-      return candidate;
-    }
-    directory = path.dirname(directory);
-  }
-  throw new Error(`Port Lens could not find data/${fileName} near ${startDirectory}; run \`npm run data\`.`);
+/** Where a data file is, for tests and scripts that read the files beside the dataset. */
+export function findDataFile(fileName: string = DATA_FILE_NAME): string {
+  return findDataFileIn(fileName);
 }
 
 let loaded: PortDatabase | undefined;
@@ -376,7 +367,7 @@ let loaded: PortDatabase | undefined;
 /** The built-in dataset, read and indexed on first use only (never at activation). */
 export function portDatabase(): PortDatabase {
   if (!loaded) {
-    loaded = new PortDatabase(JSON.parse(readFileSync(findDataFile(), 'utf8')) as RawPortData);
+    loaded = new PortDatabase(JSON.parse(readDataFile(DATA_FILE_NAME)) as RawPortData);
   }
   return loaded;
 }

@@ -10,6 +10,7 @@ const PROBLEM_RULES: Readonly<Record<string, string>> = {
   'parse-error': 'parse-error',
   'unresolved-variable': 'unresolved-port',
   'unknown-service': 'unresolved-port',
+  'unresolved-port': 'unresolved-port',
 };
 
 /** The rule a scanner problem is reported under. Anything the real tool would reject is `invalid-port`. */

@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { isIP } from '../ipAddress';
 import { isMap, isScalar, isSeq } from 'yaml';
 import type { Document, Node, Pair } from 'yaml';
 import type { PortReference, Protocol, ScanProblem, Scanner, SourceRange } from '../types';

@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { isIP } from '../ipAddress';
 import { Arg, DockerfileParser, Env, From } from 'dockerfile-ast';
 import type { Argument, Property } from 'dockerfile-ast';
 import { LineIndex } from '../text';

@@ -5,7 +5,7 @@
  * What firewalld accepts follows firewalld 1.3: its port parser (numbers, ranges and /etc/services
  * names), its rich-rule lexer and checks, and the elements and attributes its XML readers allow.
  */
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv4, isIPv6 } from '../ipAddress';
 import { firewalldService } from '../ports/namedPorts';
 import type { NamedPort } from '../ports/namedPorts';
 import { serviceNamePorts } from '../ports/serviceNames';

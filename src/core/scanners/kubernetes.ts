@@ -1,6 +1,6 @@
 import { Document, isMap, isScalar, isSeq } from 'yaml';
 import type { Node, Pair } from 'yaml';
-import type { Mutable, PortReference, Protocol, ScanProblem, Scanner, SourceRange } from '../types';
+import type { FirewallRuleInfo, Mutable, PortReference, Protocol, ScanProblem, Scanner, SourceRange } from '../types';
 import type {
   BackendFacts,
   ContainerFacts,
@@ -60,6 +60,15 @@ const KUBERNETES_PROTOCOLS: ReadonlyMap<string, Protocol> = new Map([
 const PORT_NAME = /^[a-z0-9](?:-?[a-z0-9])*$/;
 const HAS_LETTER = /[a-z]/;
 const DIGITS = /^[0-9]+$/;
+
+/** `ipBlock` CIDRs that admit every address. */
+const WORLD_CIDRS: ReadonlySet<string> = new Set(['0.0.0.0/0', '::/0']);
+
+/** The source of a NetworkPolicy rule whose peers a Helm template supplies. */
+const TEMPLATED_PEERS = 'peers set by a template';
+
+/** The longest peer text kept as a NetworkPolicy rule's source. */
+const MAX_PEER_TEXT = 100;
 
 /** A parsed integer field. */
 interface IntField {
@@ -129,6 +138,8 @@ class KubernetesScan {
   private readonly budget: WalkBudget;
   /** Anchors of the document being read; each document has its own. */
   private aliases = new AliasTable(new Document());
+  /** The file had template expressions blanked out: an empty value may have been one. */
+  private templated = false;
 
   constructor(private readonly text: string) {
     this.budget = new WalkBudget(text.length);
@@ -137,6 +148,7 @@ class KubernetesScan {
   run(): { references: PortReference[]; problems: ScanProblem[]; facts: KubernetesObjectFacts[] } {
     const masked = maskTemplates(this.text);
     const note = masked.masked ? ' (this file has template expressions, which can cause this)' : '';
+    this.templated = masked.masked;
     for (const doc of parseYamlDocuments(masked.text)) {
       appendAll(this.problems, yamlProblems(doc, this.text.length, masked.masked ? 'info' : 'error', note));
       this.aliases = new AliasTable(doc);
@@ -313,6 +325,8 @@ class KubernetesScan {
       details = this.ingress(manifest, spec);
     } else if (ROUTE_KINDS.has(kind)) {
       details = { backends: this.routeBackends(spec) };
+    } else if (kind === 'NetworkPolicy') {
+      this.networkPolicy(manifest.scope, spec);
     }
     if (details) {
       this.addFacts(kind, nameNode, namespaceNode, details);
@@ -684,6 +698,132 @@ class KubernetesScan {
     return backends;
   }
 
+  // -- NetworkPolicy ----------------------------------------------------------
+
+  /**
+   * The ports a NetworkPolicy's ingress and egress rules allow, as firewall references. A rule
+   * without peers (`from` or `to` missing or empty) allows every address, as does a peer whose
+   * `ipBlock` is the whole internet.
+   */
+  private networkPolicy(scope: string, spec: unknown): void {
+    const specEntries = this.entries(spec);
+    for (const [chain, peersKey] of [
+      ['ingress', 'from'],
+      ['egress', 'to'],
+    ] as const) {
+      for (const rule of this.items(specEntries.get(chain)?.value)) {
+        const ruleEntries = this.entries(rule);
+        const firewall = this.policyPeers(ruleEntries, peersKey, chain);
+        for (const item of this.items(ruleEntries.get('ports')?.value)) {
+          this.policyPort(item, scope, firewall);
+        }
+      }
+    }
+  }
+
+  /** Who a rule admits: `source` null for everyone, otherwise its first peer described. */
+  private policyPeers(ruleEntries: Map<string, Pair>, peersKey: 'from' | 'to', chain: 'ingress' | 'egress'): FirewallRuleInfo {
+    const peers = this.written(ruleEntries, peersKey);
+    if (peers === undefined) {
+      // A blanked template may have held the peers.
+      const source = this.templated && ruleEntries.has(peersKey) ? TEMPLATED_PEERS : null;
+      return { action: 'allow', source, chain };
+    }
+    if (!isSeq(peers)) {
+      return { action: 'allow', source: this.writtenText(peers), chain };
+    }
+    let first: string | undefined;
+    for (const peer of this.items(peers)) {
+      const cidr = this.textField(this.at(peer, 'ipBlock', 'cidr'));
+      if (cidr && WORLD_CIDRS.has(cidr.value)) {
+        return { action: 'allow', source: null, chain, sourceRange: cidr.range };
+      }
+      first ??= this.describePeer(peer, cidr?.value);
+    }
+    return { action: 'allow', source: first ?? (this.templated ? TEMPLATED_PEERS : null), chain };
+  }
+
+  /** `podSelector app=web`, `namespaceSelector team=a, podSelector role=db`, or an `ipBlock` CIDR. */
+  private describePeer(peer: Node, cidr: string | undefined): string {
+    if (cidr !== undefined) {
+      return cidr;
+    }
+    const entries = this.entries(peer);
+    const parts: string[] = [];
+    for (const selector of ['namespaceSelector', 'podSelector']) {
+      if (!entries.has(selector)) {
+        continue;
+      }
+      const labels = [...this.labelsAt(this.at(entries.get(selector)?.value, 'matchLabels')).matched].map(([key, value]) => `${key}=${value}`);
+      parts.push(labels.length > 0 ? `${selector} ${labels.join(',')}` : selector);
+    }
+    return parts.length > 0 ? parts.join(', ') : this.writtenText(peer);
+  }
+
+  /** A node's text as written, on one line, cut short after {@link MAX_PEER_TEXT} characters. */
+  private writtenText(node: Node): string {
+    const range = nodeRange(node);
+    const text = this.text.slice(range.start, Math.min(range.end, range.start + MAX_PEER_TEXT * 4)).replace(/\s+/g, ' ').trim();
+    return text.length > MAX_PEER_TEXT ? `${text.slice(0, MAX_PEER_TEXT)}…` : text || TEMPLATED_PEERS;
+  }
+
+  /** One `ports` entry: a number with an optional `endPort`, a named port, or no port (every port of the protocol). */
+  private policyPort(node: Node, scope: string, firewall: FirewallRuleInfo): void {
+    const entries = this.entries(node);
+    const protocol = this.protocolOf(entries);
+    if (!protocol) {
+      return;
+    }
+    const shared = { role: 'firewall' as const, protocol, scope, firewall };
+    const portNode = this.written(entries, 'port');
+    const endPortNode = this.written(entries, 'endPort');
+    const endPortRange = endPortNode && scalarText(endPortNode, this.text)?.range;
+    if (portNode === undefined) {
+      if (endPortNode !== undefined) {
+        this.problems.push(problem(endPortRange ?? nodeRange(endPortNode), 'invalid-port', 'endPort needs a numeric port: Kubernetes refuses an endPort on its own'));
+        return;
+      }
+      const protocolRange = scalarText(this.resolve(entries.get('protocol')?.value), this.text)?.range;
+      this.references.push({ ...shared, range: protocolRange ?? nodeRange(node), port: 0, endPort: MAX_PORT });
+      return;
+    }
+    const written = scalarText(portNode, this.text);
+    if (written && typeof written.value === 'string') {
+      const name = written.value.trim();
+      if (!isPortName(name, CONTAINER_PORT_NAME_LENGTH)) {
+        const hint = DIGITS.test(name) ? `; a quoted number is read as a name, so write ${name} without quotes` : '';
+        this.problems.push(
+          problem(written.range, 'invalid-port-name', `"${name}" is not a valid port name (up to 15 lowercase letters, digits and single inner hyphens, with at least one letter)${hint}`),
+        );
+        return;
+      }
+      if (endPortNode !== undefined) {
+        this.problems.push(problem(endPortRange ?? nodeRange(endPortNode), 'invalid-port', `endPort cannot follow the named port "${name}": Kubernetes refuses it`));
+        return;
+      }
+      this.references.push({ ...shared, range: written.range, port: null, endPort: null, name, plainScalar: written.plain });
+      return;
+    }
+    const port = this.intField(portNode, 'port');
+    const endPort = endPortNode === undefined ? undefined : this.intField(endPortNode, 'endPort');
+    if (!port || (endPortNode !== undefined && !endPort)) {
+      return;
+    }
+    if (endPort && endPort.value < port.value) {
+      this.problems.push(problem(endPort.range, 'invalid-port', `endPort ${endPort.value} is below port ${port.value}: Kubernetes refuses it`));
+      return;
+    }
+    this.references.push({
+      ...shared,
+      range: port.range,
+      portRange: port.range,
+      endPortRange: endPort?.range,
+      port: port.value,
+      endPort: endPort?.value ?? port.value,
+      plainScalar: port.plain,
+    });
+  }
+
   // -- Named target ports ---------------------------------------------------
 
   /**
@@ -740,7 +880,8 @@ function selects(selector: ReadonlyMap<string, string>, labels: ReadonlyMap<stri
 
 /**
  * Finds the ports in Kubernetes manifests: container and host ports of every pod template,
- * Service ports, target ports and node ports, and Ingress backends. Multi-document files and
+ * Service ports, target ports and node ports, Ingress backends, and the ports NetworkPolicy
+ * rules allow. Multi-document files and
  * Helm templates (with `{{ }}` blanked out) are read document by document. The same walk
  * gathers the wiring facts of workloads, Services, Ingresses and Gateway API routes, except in
  * Helm templates, where the blanked parts could have said anything.

@@ -4,7 +4,7 @@
  * only the tuples are read. A command is read the way ufw 0.36 reads it, so that what ufw refuses is
  * reported and what it accepts is not; the conformance tests hold it to `ufw --dry-run`.
  */
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv4, isIPv6 } from '../ipAddress';
 import { etcServicesProtocols, isEtcServicesName, lookupServiceName } from '../ports/serviceNames';
 import type { FirewallAction, PortReference, Protocol, ScanProblem, Scanner, SourceRange } from '../types';
 import type { FirewallBlock, HostFirewallFacts } from '../wiring/facts';
