@@ -30,15 +30,21 @@ const FILE_NAMES: readonly string[] = [
   'ports.conf',
   'haproxy.cfg',
   'app.socket',
+  'main.tf',
+  'cloud/template.yaml',
 ];
 
 /** Content that makes the generic YAML and XML names above read as Kubernetes and firewalld. */
 const KUBERNETES_HEADER = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n';
 const FIREWALLD_HEADER = '<?xml version="1.0" encoding="utf-8"?>\n<zone>\n';
+const CLOUDFORMATION_HEADER = 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n';
 
 function headerFor(fileName: string): string {
   if (fileName.startsWith('k8s/')) {
     return KUBERNETES_HEADER;
+  }
+  if (fileName.startsWith('cloud/')) {
+    return CLOUDFORMATION_HEADER;
   }
   return fileName.startsWith('zones/') ? FIREWALLD_HEADER : '';
 }
@@ -138,6 +144,8 @@ describe('catastrophic inputs', function () {
           'ports.conf': 'Listen ',
           'haproxy.cfg': 'frontend web\n  bind :',
           'app.socket': '[Socket]\nListenStream=',
+          'main.tf': 'resource "aws_security_group_rule" "r" {\n  from_port = ',
+          'cloud/template.yaml': `${CLOUDFORMATION_HEADER}  G:\n    Type: AWS::EC2::SecurityGroupIngress\n    Properties:\n      FromPort: `,
         };
         analyse('a port keyword and 1 MB of digits and colons', fileName, (keyword[fileName] ?? '') + line);
       });
@@ -307,15 +315,14 @@ describe('catastrophic inputs', function () {
       assert.match(report.skipped[0].reason, /larger than the 5 MB limit/);
     });
 
-    it('gets one warning from the command line when --max-file-size lets it through', () => {
-      const run = timed('command line, 50 MB compose.yaml, --max-file-size 100MB', () =>
-        runInProcess(['check', '--format', 'json', '--max-file-size', '100MB', '.'], { cwd: root }),
-      );
-      const report = JSON.parse(run.stdout) as { files: { path: string; diagnostics: { rule: string; message: string }[] }[] };
+    it('is skipped by the command line, which refuses a --max-file-size above what the analysis reads', () => {
+      const run = timed('command line, 50 MB compose.yaml', () => runInProcess(['check', '--format', 'json', '.'], { cwd: root }));
+      const report = JSON.parse(run.stdout) as { files: unknown[]; skipped: { path: string; reason: string }[] };
       assert.doesNotMatch(run.stderr, /internal error/);
-      assert.deepEqual(report.files.map((file) => file.path), ['compose.yaml']);
-      assert.deepEqual(report.files[0].diagnostics.map((diagnostic) => diagnostic.rule), ['parse-error']);
-      assert.match(report.files[0].diagnostics[0].message, /too large to check/);
+      assert.deepEqual(report.skipped.map((file) => file.path), ['compose.yaml']);
+      const refused = runInProcess(['check', '--format', 'json', '--max-file-size', '100MB', '.'], { cwd: root });
+      assert.equal(refused.code, 2);
+      assert.match(refused.stderr, new RegExp(`--max-file-size must be at most ${MAX_ANALYSED_LENGTH / MEGABYTE}MB`));
     });
 
     it('is a size the editor skips by default (portLens.maxFileSizeKB)', () => {

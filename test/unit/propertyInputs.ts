@@ -34,7 +34,7 @@ export interface Seed {
   readonly text: string;
 }
 
-const SEED_DIRECTORIES = ['examples', 'test/unit/fixtures/containers', 'test/unit/fixtures/hosts', 'test/unit/fixtures/network', 'test/unit/fixtures/cli/docs-project'];
+const SEED_DIRECTORIES = ['examples', 'test/unit/fixtures/containers', 'test/unit/fixtures/hosts', 'test/unit/fixtures/network', 'test/unit/fixtures/cli/docs-project', 'test/unit/fixtures/terraform'];
 
 /** Fixtures whose location hides their format: ufw keeps `user.rules` under `/etc/ufw/`. */
 const FORMAT_BY_NAME: Readonly<Record<string, { readonly format: FileFormat; readonly fileName: string }>> = {
@@ -91,6 +91,7 @@ export const SYNTAX_TOKENS: readonly string[] = [
   '-A INPUT ', '--dport ', '--sport ', '-m multiport --dports ', '-j ACCEPT', '*filter\n', 'COMMIT\n', 'tcp dport ', 'udp sport ', '{ 22, 80 }', 'accept',
   'table inet t {', 'chain c {', 'ufw allow ', 'ufw deny ', '### tuple ### ', 'firewall-cmd --add-port=', '<port port="', '" protocol="tcp"/>',
   '<zone>', 'Port ', 'ListenAddress ', 'Listen ', '<VirtualHost *:', 'bind :', 'bind *:', 'ListenStream=', 'ListenDatagram=',
+  'resource "aws_security_group" "a" {', 'ingress {', 'from_port = ', 'to_port = ', 'cidr_blocks = ["0.0.0.0/0"]', '<<EOF\n', '/*', '*/', '//',
 ];
 
 /** Replacements for a run of digits: out of range, zero, huge, negative, ranges the wrong way round. */

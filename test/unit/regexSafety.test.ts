@@ -352,6 +352,8 @@ describe('regular expression safety', () => {
       'ports.conf': ['Listen ', '\n'],
       'haproxy.cfg': ['frontend web\n  bind :', '\n'],
       'app.socket': ['[Socket]\nListenStream=', '\n'],
+      'main.tf': ['resource "aws_security_group_rule" "r" {\n  from_port = ', '\n}\n'],
+      'template.yaml': ['AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  G:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      SecurityGroupIngress:\n        - IpProtocol: tcp\n          FromPort: ', '\n'],
     };
 
     const SIZE = 8_000;
