@@ -266,6 +266,41 @@ const CHECKS = [
     },
   },
   {
+    name: 'port-lens check in the integrated terminal lists the findings and a summary',
+    screenshot: 'cli.png',
+    async run(page) {
+      await runCommand(page, 'View: Close All Editors');
+      await runCommand(page, 'Terminal: Create New Terminal');
+      const rows = page.locator('.terminal-wrapper.active .xterm-rows').first();
+      await rows.waitFor({ timeout: 30_000 });
+      await page.waitForFunction(() => /[$#]\s*$/.test(document.querySelector('.terminal-wrapper.active .xterm-rows')?.innerText.trim() ?? ''), undefined, { timeout: 30_000 });
+      // The command as a user who installed the package types it.
+      // The command as a user who installed the package types it, at a plain prompt.
+      await page.keyboard.type(`PS1='$ '; alias port-lens='node ${path.join(projectRoot, 'dist', 'cli.js')}'; clear\n`);
+      await page.keyboard.type('port-lens check compose.yaml\n');
+      await page.waitForFunction(() => /problems? \(/.test(document.querySelector('.terminal-wrapper.active .xterm-rows')?.innerText ?? ''), undefined, { timeout: 30_000 });
+      await runCommand(page, 'View: Toggle Maximized Panel');
+      await page.waitForFunction(() => /port-lens check compose\.yaml/.test(document.querySelector('.terminal-wrapper.active .xterm-rows')?.innerText ?? ''), undefined, { timeout: 15_000 });
+      return { text: await rows.innerText(), expected: ['port-lens check compose.yaml', 'sensitive-port-exposed', 'compose.yaml:', 'problems ('] };
+    },
+  },
+  {
+    name: 'Port Lens: Get Started opens the walkthrough with its four steps',
+    screenshot: 'walkthrough.png',
+    async run(page) {
+      await runCommand(page, 'View: Close All Editors');
+      if (await page.locator('.part.panel').isVisible()) {
+        await page.keyboard.press('Control+J');
+      }
+      await runCommand(page, 'Port Lens: Get Started');
+      await page.mouse.move(900, 600);
+      const walkthrough = page.locator('.gettingStartedContainer').first();
+      await walkthrough.getByText('Run the checks in CI').first().waitFor({ timeout: 30_000 });
+      await page.locator('.gettingStartedContainer img').first().waitFor({ timeout: 15_000 });
+      return { text: await walkthrough.innerText(), expected: ['Get started with Port Lens', 'Hover a port', 'See a risky port', 'Open the Port Lens sidebar', 'Run the checks in CI'] };
+    },
+  },
+  {
     name: 'wiring/compose.yaml shows in the Problems panel a port mapping broken by the Dockerfile it builds',
     screenshot: 'cross-file-diagnostic.png',
     async run(page) {
@@ -343,27 +378,37 @@ async function runChecks(checks, result, options) {
 export async function runUiCheck() {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const result = { passed: 0, failed: 0, failures: [] };
-  await runChecks(CHECKS, result);
+  // The DOM renderer keeps the terminal's text in the page, where the check can read it.
+  await runChecks(CHECKS, result, { settings: { 'terminal.integrated.gpuAcceleration': 'off' } });
   // With both `main` and `browser`, code-server picks the Node host; this setting picks the worker.
   await runChecks(WEB_WORKER_CHECKS, result, { settings: { 'remote.extensionKind': { 'port-lens.port-lens': ['web'] } } });
   return result;
 }
 
-/** The screenshots the README shows, refreshed with `npm run screenshots`. */
-const README_SCREENSHOTS = {
-  'hover-compose.png': 'screenshot-hover.png',
-  'sidebar.png': 'screenshot-sidebar.png',
-  'problems.png': 'screenshot-problems.png',
-  'quick-fix.png': 'screenshot-quick-fix.png',
-  'port-map.png': 'port-map.png',
-  'cross-file-diagnostic.png': 'cross-file-diagnostic.png',
-};
+/** The screenshots the README and the walkthrough show, refreshed with `npm run screenshots`. */
+const README_SCREENSHOTS = [
+  ['hover-compose.png', 'screenshot-hover.png'],
+  ['sidebar.png', 'screenshot-sidebar.png'],
+  ['problems.png', 'screenshot-problems.png'],
+  ['quick-fix.png', 'screenshot-quick-fix.png'],
+  ['port-map.png', 'port-map.png'],
+  ['cross-file-diagnostic.png', 'cross-file-diagnostic.png'],
+  ['hover-terraform.png', 'hover-terraform.png'],
+  ['web-hover.png', 'web-hover.png'],
+  ['web-running-extensions.png', 'web-running-extensions.png'],
+  ['walkthrough.png', 'walkthrough.png'],
+  ['hover-compose.png', 'walkthrough/hover.png'],
+  ['problems.png', 'walkthrough/problems.png'],
+  ['sidebar.png', 'walkthrough/sidebar.png'],
+  ['cli.png', 'walkthrough/cli.png'],
+];
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   runUiCheck().then((result) => {
     process.exitCode = result.failed > 0 ? 1 : 0;
     if (result.failed === 0 && process.argv.includes('--update-media')) {
-      for (const [from, to] of Object.entries(README_SCREENSHOTS)) {
+      mkdirSync(path.join(projectRoot, 'media', 'walkthrough'), { recursive: true });
+      for (const [from, to] of README_SCREENSHOTS) {
         copyFileSync(path.join(SCREENSHOT_DIR, from), path.join(projectRoot, 'media', to));
         console.log(`Updated media/${to}`);
       }

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { CatalogView } from './editor/catalogView';
 import { PortCodeActionProvider } from './editor/codeActions';
 import { findPortItems, registerCommands } from './editor/commands';
+import { registerWalkthrough } from './editor/walkthrough';
 import type { PortPickItem } from './editor/commands';
 import { Commands, OUTPUT_CHANNEL_NAME, SUPPORTED_LANGUAGES, Views } from './editor/config';
 import { PortDefinitionProvider } from './editor/definitionProvider';
@@ -78,6 +79,7 @@ export function activate(context: vscode.ExtensionContext): PortLensApi {
     vscode.commands.registerCommand(Commands.openNodeDefinition, (node) => portMapView.openDefinition(node)),
     vscode.workspace.registerTextDocumentContentProvider(PORT_INFO_SCHEME, new PortInfoDocuments(knowledge)),
     ...registerCommands(knowledge, workspacePorts, workspacePortsView, workspaceTree as vscode.TreeView<unknown>),
+    ...registerWalkthrough(),
   );
   // Documents already open are checked on the next turn, so activation itself stays instant.
   setTimeout(() => diagnostics.checkAllOpen(), 0);

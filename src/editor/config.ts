@@ -25,6 +25,9 @@ export const Commands = {
   openFarEnd: 'portLens.openFarEnd',
   /** Port Map: opens where a service, workload or Service is defined. */
   openNodeDefinition: 'portLens.openNodeDefinition',
+  /** Walkthrough: opens a sample file as an untitled document. */
+  openSample: 'portLens.openSample',
+  getStarted: 'portLens.getStarted',
 } as const;
 
 export const Views = {
