@@ -102,6 +102,39 @@ function allowsTrailingComment(text: string, format: FileFormat, lineStart: numb
   return true;
 }
 
+/**
+ * Where the statement starting on the line at `lineStart` ends, for HCL: a line that opens a block
+ * (`ingress {`, `resource "…" "…" {`) runs to the brace that closes it, so a comment above a
+ * security group rule covers the whole rule. Quoted strings and comments are skipped.
+ */
+function blockEndOf(text: string, lineStart: number): number {
+  let depth = 0;
+  let opened = false;
+  for (let index = lineStart; index < text.length; index++) {
+    const character = text[index];
+    if (character === '"') {
+      for (index++; index < text.length && text[index] !== '"' && text[index] !== '\n'; index++) {
+        if (text[index] === '\\') {
+          index++;
+        }
+      }
+    } else if (character === '#' || (character === '/' && text[index + 1] === '/')) {
+      index = lineEndOf(text, index) - 1;
+    } else if (character === '{' || character === '[' || character === '(') {
+      depth++;
+      opened = true;
+    } else if (character === '}' || character === ']' || character === ')') {
+      depth--;
+      if (opened && depth <= 0) {
+        return lineEndOf(text, index);
+      }
+    } else if (character === '\n' && !opened) {
+      return index;
+    }
+  }
+  return text.length;
+}
+
 export function findSuppressions(text: string, format: FileFormat): Suppressions {
   let markerStart = text.indexOf(IGNORE_MARKER);
   if (markerStart === -1) {
@@ -138,7 +171,8 @@ export function findSuppressions(text: string, format: FileFormat): Suppressions
       const target = nextStatementLine(text, lineEnd, open, other);
       if (target !== -1) {
         // From the line below: ufw's `### tuple ###` lines are comments that carry the ports.
-        suppressions.push({ start: text.indexOf('\n', lineEnd) + 1, end: lineEndOf(text, statementLastLineOf(text, target)), rules });
+        const end = format === 'terraform' ? blockEndOf(text, target) : lineEndOf(text, statementLastLineOf(text, target));
+        suppressions.push({ start: text.indexOf('\n', lineEnd) + 1, end, rules });
       }
     }
   }
