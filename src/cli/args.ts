@@ -1,9 +1,9 @@
 /** Command-line parsing: turns argv into one command, or a usage error with a one-line message. */
 import { FILE_FORMATS } from '../core/scanners/index';
-import type { DiagnosticSeverity } from '../core/analysis';
+import { MAX_ANALYSED_LENGTH, type DiagnosticSeverity } from '../core/analysis';
 import type { FileFormat } from '../core/types';
 
-export type CheckOutputFormat = 'text' | 'json' | 'sarif';
+export type CheckOutputFormat = 'text' | 'json' | 'sarif' | 'github' | 'gitlab' | 'junit' | 'checkstyle';
 export type FailOn = DiagnosticSeverity | 'none';
 export type LookupProtocol = 'tcp' | 'udp' | 'sctp' | 'dccp';
 export type GraphOutputFormat = 'json' | 'dot' | 'mermaid';
@@ -38,8 +38,13 @@ export class UsageError extends Error {
 }
 
 export const DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
+/**
+ * The analysis refuses texts longer than this, so a larger limit would be accepted and not
+ * honoured. Bytes and UTF-16 code units compare safely: n bytes of UTF-8 decode to at most n units.
+ */
+export const MAX_FILE_SIZE_CEILING = MAX_ANALYSED_LENGTH;
 
-const CHECK_FORMATS: readonly CheckOutputFormat[] = ['text', 'json', 'sarif'];
+const CHECK_FORMATS: readonly CheckOutputFormat[] = ['text', 'json', 'sarif', 'github', 'gitlab', 'junit', 'checkstyle'];
 const GRAPH_FORMATS: readonly GraphOutputFormat[] = ['json', 'dot', 'mermaid'];
 const FAIL_ON_LEVELS: readonly FailOn[] = ['error', 'warning', 'info', 'none'];
 const LOOKUP_PROTOCOLS: readonly LookupProtocol[] = ['tcp', 'udp', 'sctp', 'dccp'];
@@ -182,6 +187,9 @@ function parseSelection(raw: RawArguments): FileSelection {
     if (parsed === undefined) {
       throw new UsageError(`--max-file-size must be a size such as 5MB, 512KB or 1048576, not "${sizeText}"`);
     }
+    if (parsed > MAX_FILE_SIZE_CEILING) {
+      throw new UsageError(`--max-file-size must be at most ${MAX_FILE_SIZE_CEILING / 1024 ** 2}MB, the largest file Port Lens analyses, not "${sizeText}"`);
+    }
     maxFileSize = parsed;
   }
   const exclude = (raw.values.get('exclude') ?? []).map((glob) => glob.trim());
@@ -284,7 +292,8 @@ const SELECTION_HELP = `  --exclude <glob>         Skip matching files and direc
                            without "/" matches a name at any depth.
   --format-of <glob>=<fmt> Read matching files as this format instead of detecting it
                            (repeatable). Formats: ${FILE_FORMATS.join(', ')}.
-  --max-file-size <size>   Skip larger files (default 5MB; units B, KB, MB, GB).
+  --max-file-size <size>   Skip larger files (default 5MB, at most ${MAX_FILE_SIZE_CEILING / 1024 ** 2}MB;
+                           units B, KB, MB, GB).
   --config <file>          Read this configuration instead of looking for
                            .portlens.json or a "portLens" section in package.json.`;
 
@@ -314,7 +323,10 @@ Checks the supported files under each path (default ".") and reports diagnostics
 Honours .gitignore files and reads .portlens.json.
 
 Options:
-  --format <text|json|sarif>   Output format (default text).
+  --format <text|json|sarif|github|gitlab|junit|checkstyle>
+                           Output format (default text). github prints GitHub
+                           Actions annotations, gitlab a Code Quality report,
+                           junit and checkstyle XML reports.
   --fail-on <error|warning|info|none>
                            Exit with 1 when a diagnostic is at or above this
                            severity (default error).
