@@ -29,6 +29,13 @@ export async function runCommand(page, title) {
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 15_000 });
 }
 
+/** Closes the primary side bar; its command exists only while the side bar is shown. */
+async function closePrimarySideBar(page) {
+  if (await page.locator('.part.sidebar').isVisible()) {
+    await runCommand(page, 'View: Close Primary Side Bar');
+  }
+}
+
 /** Opens a file by its path in the workspace with Quick Open (Ctrl+P), for files below the top level. */
 export async function quickOpen(page, relativePath) {
   const fileName = path.posix.basename(relativePath);
@@ -142,6 +149,10 @@ export async function openSidebarAndExpand(page, label) {
     await row.click();
   }
   await page.locator('.sidebar .pane-body .monaco-list-row[aria-level="2"]').first().waitFor({ timeout: 15_000 });
+  // Move the focus onto the children, so the list scrolls them into view below the expanded row.
+  for (let step = 0; step < 3; step++) {
+    await page.keyboard.press('ArrowDown');
+  }
   // Park the pointer over the editor and let the activity bar's tooltip close, so nothing covers the tree.
   await page.mouse.move(900, 600);
   await page.locator('.workbench-hover-container').waitFor({ state: 'detached', timeout: 5_000 }).catch(() => undefined);
@@ -280,6 +291,7 @@ const CHECKS = [
       await page.keyboard.type('port-lens check compose.yaml\n');
       await page.waitForFunction(() => /problems? \(/.test(document.querySelector('.terminal-wrapper.active .xterm-rows')?.innerText ?? ''), undefined, { timeout: 30_000 });
       await runCommand(page, 'View: Toggle Maximized Panel');
+      await runCommand(page, 'Notifications: Clear All Notifications');
       await page.waitForFunction(() => /port-lens check compose\.yaml/.test(document.querySelector('.terminal-wrapper.active .xterm-rows')?.innerText ?? ''), undefined, { timeout: 15_000 });
       return { text: await rows.innerText(), expected: ['port-lens check compose.yaml', 'sensitive-port-exposed', 'compose.yaml:', 'problems ('] };
     },
@@ -292,11 +304,13 @@ const CHECKS = [
       if (await page.locator('.part.panel').isVisible()) {
         await page.keyboard.press('Control+J');
       }
+      await closePrimarySideBar(page);
       await runCommand(page, 'Port Lens: Get Started');
       await page.mouse.move(900, 600);
       const walkthrough = page.locator('.gettingStartedContainer').first();
       await walkthrough.getByText('Run the checks in CI').first().waitFor({ timeout: 30_000 });
-      await page.locator('.gettingStartedContainer img').first().waitFor({ timeout: 15_000 });
+      // The step's picture, loaded from the extension's media folder.
+      await page.waitForFunction(() => [...document.querySelectorAll('.gettingStartedContainer img')].some((image) => image.complete && image.naturalWidth > 0), undefined, { timeout: 15_000 });
       return { text: await walkthrough.innerText(), expected: ['Get started with Port Lens', 'Hover a port', 'See a risky port', 'Open the Port Lens sidebar', 'Run the checks in CI'] };
     },
   },
@@ -307,7 +321,7 @@ const CHECKS = [
       // Only this file open, so the Problems panel lists its findings alone, and the side bar
       // folded away so the messages have the width. This is the last check: nothing else needs the side bar.
       await runCommand(page, 'View: Close All Editors');
-      await runCommand(page, 'View: Close Primary Side Bar');
+      await closePrimarySideBar(page);
       await quickOpen(page, 'wiring/compose.yaml');
       await page.keyboard.press('Control+Shift+M');
       const panel = page.locator('.markers-panel');

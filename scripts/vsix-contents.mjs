@@ -19,6 +19,7 @@ const ALLOWED = [
   /^extension\/dist\/(?:extension|cli|web\/extension)\.js$/,
   /^extension\/data\/(?:port-data\.json|iana-rows\.tsv|iana-details\.json|firewalld-services\.json)$/,
   /^extension\/media\/port-lens\.(?:png|svg)$/,
+  /^extension\/media\/walkthrough\/(?:hover|problems|sidebar|cli)\.png$/,
   /^extension\/syntaxes\/[^/]+\.json$/,
 ];
 const REQUIRED = ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/web/extension.js', 'extension/dist/cli.js', 'extension/data/port-data.json', 'extension/data/iana-rows.tsv', 'extension/data/firewalld-services.json', 'extension/readme.md', 'extension/changelog.md'];
