@@ -188,6 +188,21 @@ const CHECKS = [
     },
   },
   {
+    name: 'clicking a rule code in the Problems panel opens the rule\'s page from the extension in the Markdown preview',
+    screenshot: 'rule-help.png',
+    async run(page) {
+      const panel = page.locator('.markers-panel');
+      await panel.locator('a, .monaco-link', { hasText: 'sensitive-port-exposed' }).first().click();
+      const tab = page.locator('.tab', { hasText: 'sensitive-port-exposed' }).first();
+      await tab.waitFor({ timeout: 30_000 });
+      const preview = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+      await preview.locator('h1', { hasText: 'sensitive-port-exposed' }).waitFor({ timeout: 30_000 });
+      const text = await preview.locator('body').innerText();
+      await page.keyboard.press('Control+Shift+M');
+      return { text: `${await tab.innerText()}\n${text}`, expected: ['sensitive-port-exposed', 'Catches a port that is dangerous', 'Bad', 'Good', 'Quick fixes'] };
+    },
+  },
+  {
     name: 'Ctrl+. on the Redis mapping offers to publish it on 127.0.0.1 only',
     screenshot: 'quick-fix.png',
     async run(page) {
@@ -411,6 +426,7 @@ const README_SCREENSHOTS = [
   ['web-hover.png', 'web-hover.png'],
   ['web-running-extensions.png', 'web-running-extensions.png'],
   ['walkthrough.png', 'walkthrough.png'],
+  ['rule-help.png', 'rule-help.png'],
   ['hover-compose.png', 'walkthrough/hover.png'],
   ['problems.png', 'walkthrough/problems.png'],
   ['sidebar.png', 'walkthrough/sidebar.png'],

@@ -2,7 +2,7 @@
 // media, grammars, README, CHANGELOG, LICENSE and package.json. Sources, tests, source maps
 // and node_modules must never ship.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,10 +19,13 @@ const ALLOWED = [
   /^extension\/dist\/(?:extension|cli|web\/extension)\.js$/,
   /^extension\/data\/(?:port-data\.json|iana-rows\.tsv|iana-details\.json|firewalld-services\.json)$/,
   /^extension\/media\/port-lens\.(?:png|svg)$/,
+  /^extension\/docs\/rules\/[a-z0-9-]+\.md$/,
   /^extension\/media\/walkthrough\/(?:hover|problems|sidebar|cli)\.png$/,
   /^extension\/syntaxes\/[^/]+\.json$/,
 ];
-const REQUIRED = ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/web/extension.js', 'extension/dist/cli.js', 'extension/data/port-data.json', 'extension/data/iana-rows.tsv', 'extension/data/firewalld-services.json', 'extension/readme.md', 'extension/changelog.md'];
+/** Every rule's page: the Problems panel opens them from the extension, offline. */
+const RULE_PAGES = readdirSync(path.join(projectRoot, 'docs', 'rules')).filter((name) => name.endsWith('.md') && name !== 'README.md').map((name) => `extension/docs/rules/${name}`);
+const REQUIRED = [...RULE_PAGES, 'extension/package.json', 'extension/dist/extension.js', 'extension/dist/web/extension.js', 'extension/dist/cli.js', 'extension/data/port-data.json', 'extension/data/iana-rows.tsv', 'extension/data/firewalld-services.json', 'extension/readme.md', 'extension/changelog.md'];
 
 function listZip(file) {
   const names = [];
@@ -72,7 +75,7 @@ export async function checkVsixContents() {
     }
     const size = statSync(vsix).size;
     const bundleSize = statSync(path.join(projectRoot, 'dist', 'extension.js')).size;
-    console.log(`  VSIX: ${names.length} files, ${(size / 1024).toFixed(0)} KB.`);
+    console.log(`  VSIX: ${names.length} files (${RULE_PAGES.length} rule pages), ${(size / 1024).toFixed(0)} KB.`);
     console.log(`  ${failures.length === 0 ? '✔' : '✘'} holds only runtime files${failures.length ? `: ${failures.join('; ')}` : ''}`);
     return { passed: failures.length === 0 ? 1 : 0, failed: failures.length === 0 ? 0 : 1, failures, size, bundleSize };
   } catch (error) {

@@ -15,6 +15,7 @@ import { DocumentScans } from './editor/documentScans';
 import { openLocation, PortHoverProvider } from './editor/hoverProvider';
 import { KnowledgeProvider } from './editor/knowledge';
 import { PORT_INFO_SCHEME, PortInfoDocuments } from './editor/portInfoDocuments';
+import { RULE_HELP_SCHEME, RuleHelpDocuments, showRuleHelp } from './editor/ruleHelp';
 import { PortMapView } from './editor/portMapView';
 import { ProjectSettings } from './editor/projectSettings';
 import { PortReferenceProvider } from './editor/referenceProvider';
@@ -78,6 +79,8 @@ export function activate(context: vscode.ExtensionContext): PortLensApi {
     vscode.commands.registerCommand(Commands.openFarEnd, (node) => portMapView.openFarEnd(node)),
     vscode.commands.registerCommand(Commands.openNodeDefinition, (node) => portMapView.openDefinition(node)),
     vscode.workspace.registerTextDocumentContentProvider(PORT_INFO_SCHEME, new PortInfoDocuments(knowledge)),
+    vscode.workspace.registerTextDocumentContentProvider(RULE_HELP_SCHEME, new RuleHelpDocuments(context.extensionUri)),
+    vscode.commands.registerCommand(Commands.showRuleHelp, showRuleHelp),
     ...registerCommands(knowledge, workspacePorts, workspacePortsView, workspaceTree as vscode.TreeView<unknown>),
     ...registerWalkthrough(),
   );

@@ -2,12 +2,13 @@
 import { FILE_FORMATS } from '../core/scanners/index';
 import { MAX_ANALYSED_LENGTH, type DiagnosticSeverity } from '../core/analysis';
 import type { FileFormat } from '../core/types';
+import { closeRuleIds, resolveRuleId } from './rulePages';
 
 export type CheckOutputFormat = 'text' | 'json' | 'sarif' | 'github' | 'gitlab' | 'junit' | 'checkstyle';
 export type FailOn = DiagnosticSeverity | 'none';
 export type LookupProtocol = 'tcp' | 'udp' | 'sctp' | 'dccp';
 export type GraphOutputFormat = 'json' | 'dot' | 'mermaid';
-export type HelpTopic = 'check' | 'scan' | 'graph' | 'lookup';
+export type HelpTopic = 'check' | 'scan' | 'graph' | 'lookup' | 'explain';
 
 /** `--format-of <glob>=<format>`. */
 export interface FormatOverride {
@@ -30,7 +31,9 @@ export type Command =
   | { readonly kind: 'check'; readonly selection: FileSelection; readonly format: CheckOutputFormat; readonly failOn: FailOn }
   | { readonly kind: 'scan'; readonly selection: FileSelection; readonly json: boolean }
   | { readonly kind: 'graph'; readonly selection: FileSelection; readonly format: GraphOutputFormat }
-  | { readonly kind: 'lookup'; readonly query: string; readonly protocol?: LookupProtocol; readonly json: boolean; readonly configPath?: string };
+  | { readonly kind: 'lookup'; readonly query: string; readonly protocol?: LookupProtocol; readonly json: boolean; readonly configPath?: string }
+  /** Without a rule, lists the rules. */
+  | { readonly kind: 'explain'; readonly rule?: string };
 
 /** A mistake in how the command was called; reported as one line on stderr with exit code 2. */
 export class UsageError extends Error {
@@ -68,6 +71,7 @@ const COMMAND_OPTIONS: Readonly<Record<HelpTopic, Readonly<Record<string, Option
   scan: { ...SELECTION_OPTIONS, json: { value: false } },
   graph: { ...SELECTION_OPTIONS, format: { value: true } },
   lookup: { protocol: { value: true }, json: { value: false }, config: { value: true } },
+  explain: {},
 };
 
 const COMMANDS = Object.keys(COMMAND_OPTIONS) as HelpTopic[];
@@ -240,6 +244,25 @@ function parseLookup(raw: RawArguments): Command {
   };
 }
 
+function parseExplain(raw: RawArguments): Command {
+  if (raw.positionals.length === 0) {
+    return { kind: 'explain' };
+  }
+  if (raw.positionals.length > 1) {
+    throw new UsageError('explain takes one rule, e.g. "port-lens explain sensitive-port-exposed"');
+  }
+  const [written] = raw.positionals;
+  const rule = resolveRuleId(written);
+  if (rule === undefined) {
+    const close = closeRuleIds(written);
+    const suggestion = close.length > 0
+      ? `did you mean ${close.length > 1 ? `${close.slice(0, -1).join(', ')} or ${close[close.length - 1]}` : close[0]}?`
+      : 'run "port-lens explain" to list the rules';
+    throw new UsageError(`unknown rule "${written}"; ${suggestion}`);
+  }
+  return { kind: 'explain', rule };
+}
+
 /** Parses the arguments after the program name. Throws {@link UsageError}. */
 export function parseArguments(argv: readonly string[]): Command {
   const [first, ...rest] = argv;
@@ -285,6 +308,8 @@ export function parseArguments(argv: readonly string[]): Command {
       return { kind: 'graph', selection: parseSelection(raw), format: oneOf(raw, 'format', GRAPH_FORMATS, 'json') };
     case 'lookup':
       return parseLookup(raw);
+    case 'explain':
+      return parseExplain(raw);
   }
 }
 
@@ -309,6 +334,8 @@ Commands:
   graph [paths...]      Print the port graph: who listens, who dials whom, which
                         wires are broken (JSON, Graphviz dot or Mermaid).
   lookup <port|name>    Show what Port Lens knows about a port or service.
+  explain [rule]        Show a rule's page: what it catches, examples, fixes and
+                        settings; without a rule, list the rules.
 
 Options:
   -h, --help            Show help (also "port-lens <command> --help").
@@ -377,5 +404,17 @@ Options:
   -h, --help               Show this help.
 
 Exit codes: 0 found, 1 no match for a name, 2 usage error.
+`,
+  explain: `Usage: port-lens explain [rule]
+
+Prints a rule's page: what it catches and why it matters, bad and good examples,
+quick fixes, settings and how to silence it. The rule is the id that check
+prints, such as sensitive-port-exposed. Without a rule, lists every rule with
+its default severity and what it catches.
+
+Options:
+  -h, --help               Show this help.
+
+Exit codes: 0 success, 2 usage error (such as an unknown rule).
 `,
 };

@@ -8,7 +8,7 @@ import type { DiagnosticSeverity } from '../core/analysis';
 import type { LineIndex } from '../core/text';
 import { summaryLine, toJson } from './formatters';
 import type { CheckReport, DiagnosticRecord } from './report';
-import { ruleHelpUri } from './sarif';
+import { ruleDocsUrl } from '../core/ruleDocs';
 
 export type CiOutputFormat = 'github' | 'gitlab' | 'junit' | 'checkstyle';
 
@@ -148,7 +148,7 @@ function findingLine(path: string, diagnostic: DiagnosticRecord): string {
 
 function junitTestcase(path: string, diagnostic: DiagnosticRecord): string {
   const head = `    <testcase${attributes([['name', `${diagnostic.rule} at ${diagnostic.line}:${diagnostic.column}`], ['classname', path], ['time', 0]])}>`;
-  const details = xmlText(`${findingLine(path, diagnostic)}\nSee ${ruleHelpUri(diagnostic.rule)}`);
+  const details = xmlText(`${findingLine(path, diagnostic)}\nSee ${ruleDocsUrl(diagnostic.rule)}`);
   // Errors and warnings fail the testcase; an info passes and keeps its message as output.
   const body = diagnostic.severity === 'info'
     ? `      <system-out>${details}</system-out>`

@@ -38,7 +38,15 @@ export function summaryLine(report: CheckReport): string {
   return `${plural(problems, 'problem')} (${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${plural(infos, 'info')}) in ${plural(files, 'file')}`;
 }
 
-/** `check` as text: one `file:line:col severity rule message` line per diagnostic, a blank line between files, then the summary. */
+/** The last line of `check` with findings: where to read what the first one's rule means. */
+export function explainHint(rule: string): string {
+  return `Run "port-lens explain ${rule}" for what a rule means and how to fix it.`;
+}
+
+/**
+ * `check` as text: one `file:line:col severity rule message` line per diagnostic, a blank line
+ * between files, the summary, and with findings a hint naming `port-lens explain`.
+ */
 export function checkText(report: CheckReport, palette: Palette): string {
   const groups: string[] = [];
   for (const file of report.files) {
@@ -51,7 +59,9 @@ export function checkText(report: CheckReport, palette: Palette): string {
   }
   const summary = summaryLine(report);
   const coloured = report.summary.errors > 0 ? palette.red(summary) : report.summary.warnings > 0 ? palette.yellow(summary) : summary;
-  return `${groups.length > 0 ? `${groups.join('\n\n')}\n\n` : ''}${palette.bold(coloured)}\n`;
+  const firstRule = report.files.find((file) => file.diagnostics.length > 0)?.diagnostics[0].rule;
+  const hint = firstRule === undefined ? '' : `${palette.dim(explainHint(firstRule))}\n`;
+  return `${groups.length > 0 ? `${groups.join('\n\n')}\n\n` : ''}${palette.bold(coloured)}\n${hint}`;
 }
 
 function portText(start: unknown, end: unknown): string {

@@ -15,6 +15,7 @@ import { paletteFor } from './io';
 import type { CliIo } from './io';
 import { runLookup } from './lookup';
 import { buildCheckReport, buildScanReport } from './report';
+import { explainRule, findRulePagesDirectory, listRules } from './rulePages';
 import { buildSarif } from './sarif';
 
 export type { CliIo } from './io';
@@ -87,7 +88,12 @@ function execute(command: Command, io: CliIo): number {
       if (command.format === 'json') {
         io.stdout(checkJson(report));
       } else if (command.format === 'sarif') {
-        io.stdout(toJson(buildSarif(report, { cwd: io.cwd, version: packageVersion(), executionSuccessful: run.unreadable.length === 0 })));
+        io.stdout(toJson(buildSarif(report, {
+          cwd: io.cwd,
+          version: packageVersion(),
+          executionSuccessful: run.unreadable.length === 0,
+          rulePages: findRulePagesDirectory(),
+        })));
       } else if (command.format === 'text') {
         io.stdout(checkText(report, palette));
       } else {
@@ -121,6 +127,9 @@ function execute(command: Command, io: CliIo): number {
       io.stdout(output.text);
       return output.exitCode;
     }
+    case 'explain':
+      io.stdout(command.rule === undefined ? listRules(palette) : explainRule(command.rule, palette));
+      return EXIT_OK;
   }
 }
 

@@ -5,8 +5,10 @@
 import { pathToFileURL } from 'node:url';
 import * as path from 'node:path';
 import type { DiagnosticSeverity } from '../core/analysis';
+import { PROJECT_URL, ruleDocsUrl } from '../core/ruleDocs';
 import { RULES, ruleById } from '../core/rules/index';
 import type { CheckReport, RelatedRecord, Span } from './report';
+import { ruleHelp } from './rulePages';
 
 export interface SarifMessage {
   readonly text: string;
@@ -89,9 +91,6 @@ export interface SarifLog {
 }
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
-export const PROJECT_URL = 'https://github.com/port-lens/port-lens';
-/** Each rule is documented in `docs/rules/<id>.md`. */
-export const RULE_DOCS_BASE_URL = `${PROJECT_URL}/blob/main/docs/rules/`;
 const SOURCE_ROOT = '%SRCROOT%';
 
 const LEVELS: Readonly<Record<DiagnosticSeverity, SarifLevel>> = { error: 'error', warning: 'warning', info: 'note' };
@@ -121,20 +120,18 @@ function relatedLocations(related: readonly RelatedRecord[]): SarifLocation[] {
   }));
 }
 
-export function ruleHelpUri(rule: string): string {
-  return `${RULE_DOCS_BASE_URL}${encodeURIComponent(rule)}.md`;
-}
-
 export interface SarifContext {
   /** The directory relative paths are relative to. */
   readonly cwd: string;
   readonly version: string;
   /** `false` when a path on the command line could not be read. */
   readonly executionSuccessful: boolean;
+  /** Where the rule pages are, for each rule's help; without it, or for a page missing there, the help is the rule's one sentence and its link. */
+  readonly rulePages: string | undefined;
 }
 
-function ruleDescriptor(id: string): SarifReportingDescriptor {
-  const helpUri = ruleHelpUri(id);
+function ruleDescriptor(id: string, rulePages: string | undefined): SarifReportingDescriptor {
+  const helpUri = ruleDocsUrl(id);
   const rule = ruleById(id);
   const summary = rule?.description ?? `Port Lens rule ${id}.`;
   return {
@@ -144,7 +141,8 @@ function ruleDescriptor(id: string): SarifReportingDescriptor {
     // GitHub code scanning requires a full description; the rule's page holds examples and fixes.
     fullDescription: { text: `${summary} Examples, quick fixes and how to silence it: ${helpUri}` },
     helpUri,
-    help: { text: `${summary} See ${helpUri}`, markdown: `${summary} See [${id}](${helpUri}).` },
+    // The whole page, so code scanning shows the examples and fixes beside the alert.
+    help: ruleHelp(id, rulePages),
     ...(rule ? { defaultConfiguration: { level: LEVELS[rule.defaultSeverity], enabled: rule.enabledByDefault } } : {}),
   };
 }
@@ -160,7 +158,7 @@ export function buildSarif(report: CheckReport, context: SarifContext): SarifLog
     }
   }
   const ruleIndex = new Map(ruleIds.map((id, index) => [id, index]));
-  const rules = ruleIds.map(ruleDescriptor);
+  const rules = ruleIds.map((id) => ruleDescriptor(id, context.rulePages));
   const results = report.files.flatMap((file) =>
     file.diagnostics.map((diagnostic): SarifResult => ({
       ruleId: diagnostic.rule,

@@ -7,7 +7,6 @@ export const EXTENSION_ID = 'port-lens.port-lens';
 export const CONFIG_SECTION = 'portLens';
 export const OUTPUT_CHANNEL_NAME = 'Port Lens';
 export const DIAGNOSTIC_SOURCE = 'Port Lens';
-export const RULE_DOCS_BASE_URL = 'https://github.com/port-lens/port-lens/blob/main/docs/rules/';
 
 export const Commands = {
   findPort: 'portLens.findPort',
@@ -28,6 +27,8 @@ export const Commands = {
   /** Walkthrough: opens a sample file as an untitled document. */
   openSample: 'portLens.openSample',
   getStarted: 'portLens.getStarted',
+  /** Opens a rule's page, bundled with the extension, in the Markdown preview. */
+  showRuleHelp: 'portLens.showRuleHelp',
 } as const;
 
 export const Views = {

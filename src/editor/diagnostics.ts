@@ -6,7 +6,8 @@ import type { RuleSeverities } from '../core/rules/index';
 import type { LineIndex } from '../core/text';
 import { slashed } from '../core/wiring/paths';
 import type { ProjectSettings } from './projectSettings';
-import { affectsPortLens, DIAGNOSTIC_SOURCE, isEditedDocument, readDocumentConfig, RULE_DOCS_BASE_URL } from './config';
+import { affectsPortLens, DIAGNOSTIC_SOURCE, isEditedDocument, readDocumentConfig } from './config';
+import { ruleHelpCommandUri } from './ruleHelp';
 import type { PortLensConfig } from './config';
 import type { KnowledgeProvider } from './knowledge';
 import { modelFileName } from './workspaceGraph';
@@ -31,7 +32,7 @@ export function toVscodeDiagnostic(document: vscode.TextDocument, diagnostic: Po
   const range = new vscode.Range(document.positionAt(diagnostic.range.start), document.positionAt(diagnostic.range.end));
   const result = new vscode.Diagnostic(range, diagnostic.message, SEVERITIES[diagnostic.severity]);
   result.source = DIAGNOSTIC_SOURCE;
-  result.code = { value: diagnostic.rule, target: vscode.Uri.parse(`${RULE_DOCS_BASE_URL}${diagnostic.rule}.md`) };
+  result.code = { value: diagnostic.rule, target: ruleHelpCommandUri(diagnostic.rule) };
   const related: vscode.DiagnosticRelatedInformation[] = [];
   const ownName = modelFileName(document.uri);
   for (const location of diagnostic.related ?? []) {

@@ -25,8 +25,34 @@ describe('Diagnostics in a real editor', () => {
     assert.ok(invalid.every((diagnostic) => diagnostic.severity === vscode.DiagnosticSeverity.Error));
     assert.ok(invalid.every((diagnostic) => diagnostic.source === 'Port Lens'));
     const target = (invalid[0].code as { target: vscode.Uri }).target;
-    assert.match(target.toString(), /docs\/rules\/invalid-port\.md$/);
+    assert.equal(target.scheme, 'command');
+    assert.equal(target.path, 'portLens.showRuleHelp');
     assert.equal(invalid[0].range.start.line, 4, 'the out-of-range port is on line 5');
+  });
+
+  it('opens the rule page bundled with the extension in the Markdown preview from a diagnostic\'s code link', async () => {
+    const document = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(document);
+    await waitForActivation();
+    const diagnostics = await waitForDiagnostics(uri, (all) => all.some((diagnostic) => ruleOf(diagnostic) === 'invalid-port'));
+    const target = (diagnostics.find((diagnostic) => ruleOf(diagnostic) === 'invalid-port')?.code as { target: vscode.Uri }).target;
+    const isRulePreview = (tab: vscode.Tab) => tab.input instanceof vscode.TabInputWebview && /markdown/i.test(tab.input.viewType) && tab.label.includes('invalid-port');
+    const previewTabs = () => vscode.window.tabGroups.all.flatMap((group) => group.tabs).filter(isRulePreview);
+    const opened = new Promise<void>((resolve) => {
+      const subscription = vscode.window.tabGroups.onDidChangeTabs(() => {
+        if (previewTabs().length > 0) {
+          subscription.dispose();
+          resolve();
+        }
+      });
+    });
+    // What the Problems panel does with the link: run the command it names, with its arguments.
+    await vscode.commands.executeCommand(target.path, ...(JSON.parse(decodeURIComponent(target.query)) as unknown[]));
+    await opened;
+    const page = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: 'port-lens-rule', path: '/invalid-port.md' }));
+    assert.match(page.getText(), /^# invalid-port\n/);
+    assert.match(page.getText(), /## Bad/);
+    assert.doesNotMatch(page.getText(), /\]\((?!https?:|#)[^)]+\.md/, 'links between pages point at the published pages');
   });
 
   it('re-checks after an edit, and clears a fixed problem', async () => {

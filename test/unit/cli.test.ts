@@ -112,7 +112,8 @@ describe('port-lens check', () => {
     assert.match(lines[2], new RegExp(`^compose\\.yaml:${compose.line}:${compose.column} error invalid-port `));
     assert.equal(lines[3], '');
     assert.equal(lines[4], '2 problems (2 errors, 0 warnings, 0 infos) in 2 files');
-    assert.equal(lines[5], '');
+    assert.equal(lines[5], 'Run "port-lens explain invalid-port" for what a rule means and how to fix it.');
+    assert.equal(lines[6], '');
     assert.equal(run.stdout.includes(ESCAPE), false, 'no colours when stdout is not a terminal');
   });
 
@@ -132,7 +133,7 @@ describe('port-lens check', () => {
 
   it('says "1 problem" and "1 file" in the singular', () => {
     const run = runInProcess(['check', 'Dockerfile'], { cwd: project });
-    assert.match(run.stdout, /\n1 problem \(1 error, 0 warnings, 0 infos\) in 1 file\n$/);
+    assert.match(run.stdout, /\n1 problem \(1 error, 0 warnings, 0 infos\) in 1 file\nRun "port-lens explain invalid-port" /);
   });
 
   it('prints a clean summary and exits 0 when nothing is wrong', () => {

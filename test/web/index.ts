@@ -107,6 +107,12 @@ const CHECKS: readonly (readonly [string, () => Promise<void>])[] = [
     const roots = await api.workspacePortsView.getChildren();
     check(roots.some((node) => node.kind === 'port' && node.port === 5432), 'port 5432 is not listed');
   }],
+  ['reads a rule page bundled with the extension, for the Problems panel\'s rule link', async () => {
+    await activated();
+    const page = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: 'port-lens-rule', path: '/sensitive-port-exposed.md' }));
+    check(page.getText().startsWith('# sensitive-port-exposed\n'), `the page reads: ${page.getText().slice(0, 120)}`);
+    check(page.getText().includes('## Bad'), 'the page has no examples');
+  }],
   ['finds a port in the catalogue', async () => {
     const api = await activated();
     const labels = api.findPortItems('redis').map((item) => item.label);
