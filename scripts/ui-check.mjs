@@ -1,7 +1,7 @@
 // Does what a person would: opens examples/ in the served VS Code, opens the Dockerfile,
 // moves the mouse onto a port, and checks the hover widget names the port's service.
 // Screenshots go to test-results/ui/ (ignored by git) for a human to look at.
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { projectRoot, startCodeServer } from './code-server.mjs';
@@ -427,20 +427,46 @@ const README_SCREENSHOTS = [
   ['web-running-extensions.png', 'web-running-extensions.png'],
   ['walkthrough.png', 'walkthrough.png'],
   ['rule-help.png', 'rule-help.png'],
-  ['hover-compose.png', 'walkthrough/hover.png'],
-  ['problems.png', 'walkthrough/problems.png'],
-  ['sidebar.png', 'walkthrough/sidebar.png'],
-  ['cli.png', 'walkthrough/cli.png'],
 ];
 
+/** The walkthrough's pictures ship in the VSIX: half-size JPEGs, a tenth of the screenshots' bytes. */
+const WALKTHROUGH_PICTURES = [
+  ['hover-compose.png', 'walkthrough/hover.jpg'],
+  ['problems.png', 'walkthrough/problems.jpg'],
+  ['sidebar.png', 'walkthrough/sidebar.jpg'],
+  ['cli.png', 'walkthrough/cli.jpg'],
+];
+
+/** Draws a screenshot at half its size in Chromium and saves it as a JPEG. */
+async function writeSmallJpeg(browser, from, to) {
+  const page = await browser.newPage({ viewport: { width: 700, height: 450 } });
+  try {
+    const data = readFileSync(from).toString('base64');
+    await page.setContent(`<body style="margin:0"><img style="width:700px;height:450px;display:block" src="data:image/png;base64,${data}"></body>`);
+    await page.locator('img').evaluate((image) => image.decode());
+    await page.screenshot({ path: to, type: 'jpeg', quality: 82 });
+  } finally {
+    await page.close();
+  }
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  runUiCheck().then((result) => {
+  runUiCheck().then(async (result) => {
     process.exitCode = result.failed > 0 ? 1 : 0;
     if (result.failed === 0 && process.argv.includes('--update-media')) {
       mkdirSync(path.join(projectRoot, 'media', 'walkthrough'), { recursive: true });
       for (const [from, to] of README_SCREENSHOTS) {
         copyFileSync(path.join(SCREENSHOT_DIR, from), path.join(projectRoot, 'media', to));
         console.log(`Updated media/${to}`);
+      }
+      const browser = await launchBrowser();
+      try {
+        for (const [from, to] of WALKTHROUGH_PICTURES) {
+          await writeSmallJpeg(browser, path.join(SCREENSHOT_DIR, from), path.join(projectRoot, 'media', to));
+          console.log(`Updated media/${to}`);
+        }
+      } finally {
+        await browser.close();
       }
     }
   });

@@ -20,7 +20,7 @@ const ALLOWED = [
   /^extension\/data\/(?:port-data\.json|iana-rows\.tsv|iana-details\.json|firewalld-services\.json)$/,
   /^extension\/media\/port-lens\.(?:png|svg)$/,
   /^extension\/docs\/rules\/[a-z0-9-]+\.md$/,
-  /^extension\/media\/walkthrough\/(?:hover|problems|sidebar|cli)\.png$/,
+  /^extension\/media\/walkthrough\/(?:hover|problems|sidebar|cli)\.jpg$/,
   /^extension\/syntaxes\/[^/]+\.json$/,
 ];
 /** Every rule's page: the Problems panel opens them from the extension, offline. */
