@@ -7,6 +7,7 @@ import { CatalogView } from './editor/catalogView';
 import { PortCodeActionProvider } from './editor/codeActions';
 import { findPortItems, registerCommands } from './editor/commands';
 import { registerWalkthrough } from './editor/walkthrough';
+import { declareSoftware } from './editor/declareSoftware';
 import type { PortPickItem } from './editor/commands';
 import { Commands, OUTPUT_CHANNEL_NAME, SUPPORTED_LANGUAGES, Views } from './editor/config';
 import { PortDefinitionProvider } from './editor/definitionProvider';
@@ -71,6 +72,7 @@ export function activate(context: vscode.ExtensionContext): PortLensApi {
     vscode.languages.registerHoverProvider(selector, new PortHoverProvider(scans, knowledge, workspaceGraph, log)),
     vscode.languages.registerCodeActionsProvider(selector, new PortCodeActionProvider(diagnostics, log), PortCodeActionProvider.metadata),
     vscode.commands.registerCommand(Commands.silenceSensitivePort, silenceSensitivePort),
+    vscode.commands.registerCommand(Commands.declareSoftware, declareSoftware),
     portMapView,
     portMapTree,
     vscode.languages.registerDefinitionProvider(selector, new PortDefinitionProvider(workspaceGraph, log)),

@@ -164,15 +164,8 @@ function parseBlocks(page: string): Block[] {
   return blocks;
 }
 
-const INLINE = new RegExp([
-  /(`+)((?:(?!\n[ \t]*\n)[\s\S])*?[^`])\1(?!`)/.source,
-  /\[((?:[^[\]`]|`[^`]*`)*)\]\(([^)\s]+)\)/.source,
-  /<(https?:\/\/[^>\s]+)>/.source,
-  /\*\*(?=\S)([\s\S]*?\S)\*\*/.source,
-  /(?<![\w*])\*(?=[^\s*])([^*]*?[^\s*])\*(?![\w*])/.source,
-  /(?<!\w)_(?=[^\s_])([^_]*?[^\s_])_(?!\w)/.source,
-  /\\([!-/:-@[-`{-~])/.source,
-].join('|'), 'g');
+/** Code spans, links, autolinks, strong and emphasised text, and escapes, in that order of precedence. */
+const INLINE = /(`+)((?:(?!\n[ \t]*\n)[\s\S])*?[^`])\1(?!`)|\[([^[\]]*)\]\(([^)\s]+)\)|<(https?:\/\/[^>\s]+)>|\*\*(?=\S)([\s\S]*?\S)\*\*|(?<![\w*])\*(?=[^\s*])([^*]*?[^\s*])\*(?![\w*])|(?<!\w)_(?=[^\s_])([^_]*?[^\s_])_(?!\w)|\\([!-/:-@[-`{-~])/g;
 
 /** Paragraph text without its Markdown: code spans, links, emphasis and escapes become what they say. */
 function renderInline(text: string, pageUrl: string, palette: Palette): string {

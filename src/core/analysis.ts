@@ -70,7 +70,7 @@ export function analyzeFile(fileName: string, text: string, options?: AnalysisOp
     return undefined;
   }
   const diagnostics = runRules(
-    { text, format: scan.format, fileName, references: scan.references, problems: scan.problems },
+    { text, format: scan.format, fileName, references: scan.references, problems: scan.problems, ...(scan.wiring ? { wiring: scan.wiring } : {}) },
     {
       knowledge: options?.knowledgeBase ?? (defaultKnowledgeBase ??= new KnowledgeBase()),
       ...(options?.ruleSeverities ? { ruleSeverities: options.ruleSeverities } : {}),

@@ -14,7 +14,7 @@ export interface ProjectConfig {
   readonly rules: Readonly<Record<string, RuleSetting>>;
   /** Globs, relative to the directory holding the configuration file. */
   readonly exclude: readonly string[];
-  /** `customPorts` and `sensitivePorts`, validated the same way as the editor settings. */
+  /** `customPorts`, `sensitivePorts` and `services`, validated the same way as the editor settings. */
   readonly portData: UserPortData;
   /** Ranges wider than this many ports are reported; `undefined` keeps the rule's default. */
   readonly wideRangeThreshold?: number;
@@ -38,7 +38,7 @@ export const PACKAGE_JSON_FILE = 'package.json';
 export const PACKAGE_JSON_SECTION = 'portLens';
 
 const RULE_SETTINGS: readonly RuleSetting[] = ['error', 'warning', 'info', 'off'];
-const KNOWN_KEYS: ReadonlySet<string> = new Set(['$schema', 'rules', 'exclude', 'customPorts', 'sensitivePorts', 'wideRangeThreshold', 'nodePortRange']);
+const KNOWN_KEYS: ReadonlySet<string> = new Set(['$schema', 'rules', 'exclude', 'customPorts', 'sensitivePorts', 'services', 'wideRangeThreshold', 'nodePortRange']);
 const SENSITIVE_KEYS: ReadonlySet<string> = new Set(['additional', 'silenced']);
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -135,7 +135,12 @@ function parsePortData(section: Record<string, unknown>, problems: string[]): Us
   } else if (sensitive !== undefined) {
     problems.push('sensitivePorts must be an object with "additional" and "silenced".');
   }
-  const parsed = parseUserPortData({ customPorts: section.customPorts, additionalSensitivePorts: additional, silencedSensitivePorts: silenced });
+  const parsed = parseUserPortData({
+    customPorts: section.customPorts,
+    additionalSensitivePorts: additional,
+    silencedSensitivePorts: silenced,
+    services: section.services,
+  });
   problems.push(...parsed.problems.map(renameUserDataProblem));
   return parsed.data;
 }

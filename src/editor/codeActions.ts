@@ -69,8 +69,10 @@ export class PortCodeActionProvider implements vscode.CodeActionProvider {
       }
       action.edit = edit;
       action.isPreferred = fix.isPreferred === true;
-    } else {
+    } else if (fix.kind === 'silence-port') {
       action.command = { title: fix.title, command: Commands.silenceSensitivePort, arguments: [fix.protocol === 'any' ? String(fix.port) : `${fix.port}/${fix.protocol}`, document.uri] };
+    } else {
+      action.command = { title: fix.title, command: Commands.declareSoftware, arguments: [fix.key, fix.software, document.uri] };
     }
     return action;
   }

@@ -18,6 +18,8 @@ export const Commands = {
   groupByPort: 'portLens.groupByPort',
   groupByFile: 'portLens.groupByFile',
   silenceSensitivePort: 'portLens.silenceSensitivePort',
+  /** Quick fix: records in `portLens.services` what software a service, image or file runs. */
+  declareSoftware: 'portLens.declareSoftware',
   /** Opens a file at a range given as plain numbers, so hover links survive the trip through the workbench. */
   openLocation: 'portLens.openLocation',
   /** Port Map: opens where a wire's far end listens. */
@@ -111,6 +113,7 @@ export function readConfig(scope?: vscode.ConfigurationScope): PortLensConfig {
       customPorts: config.get('customPorts'),
       additionalSensitivePorts: config.get('sensitivePorts.additional'),
       silencedSensitivePorts: config.get('sensitivePorts.silenced'),
+      services: config.get('services'),
     },
     rules: ruleSettings(config.get('rules')),
   };

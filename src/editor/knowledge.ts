@@ -5,12 +5,13 @@ import type { UserPortData } from '../core/ports/userData';
 import { affectsPortLens, readConfig } from './config';
 import type { ProjectSettings } from './projectSettings';
 
-/** Settings first, so a user's own entry wins over the project file's for the same port. */
+/** Settings first, so a user's own entry wins over the project file's for the same port or service. */
 function mergeUserData(settings: UserPortData, project: UserPortData): UserPortData {
   return {
     annotations: [...settings.annotations, ...project.annotations],
     extraSensitive: [...settings.extraSensitive, ...project.extraSensitive],
     silenced: [...settings.silenced, ...project.silenced],
+    services: [...settings.services, ...project.services],
   };
 }
 

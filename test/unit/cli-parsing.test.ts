@@ -214,7 +214,7 @@ describe('Project configuration (.portlens.json)', () => {
     assert.equal(result.usable, false);
     assert.equal(result.problems.length, 1);
     assert.match(result.problems[0], /^\.portlens\.json: not valid JSON \(/);
-    assert.deepEqual(result.config, { rules: {}, exclude: [], portData: { annotations: [], extraSensitive: [], silenced: [] } });
+    assert.deepEqual(result.config, { rules: {}, exclude: [], portData: { annotations: [], extraSensitive: [], silenced: [], services: [] } });
   });
 
   it('rejects a configuration that is not an object', () => {
@@ -232,7 +232,7 @@ describe('Project configuration (.portlens.json)', () => {
     assert.deepEqual(result.config.rules, { x: 'off' });
     assert.deepEqual(result.problems, ['sub/package.json (portLens): unknown key "oops" is ignored.']);
     assert.deepEqual(parseProjectConfig('{"name":"app"}', 'package.json'), {
-      config: { rules: {}, exclude: [], portData: { annotations: [], extraSensitive: [], silenced: [] } },
+      config: { rules: {}, exclude: [], portData: { annotations: [], extraSensitive: [], silenced: [], services: [] } },
       problems: [],
       usable: true,
     });

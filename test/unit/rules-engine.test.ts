@@ -37,10 +37,11 @@ describe('rules engine', () => {
     const text = 'FROM x\nEXPOSE 6379 5432\n';
 
     it("overrides a rule's severity, including the catalogue's grade of each port", () => {
-      assert.deepEqual(findings('Dockerfile', text, 'sensitive-port-exposed'), [['6379', 'error'], ['5432', 'warning']]);
-      assert.deepEqual(findings('Dockerfile', text, 'sensitive-port-exposed', { ruleSeverities: { 'sensitive-port-exposed': 'info' } }), [
-        ['6379', 'info'],
-        ['5432', 'info'],
+      const firewall = '#!/bin/sh\nufw allow 6379/tcp\nufw allow 5432/tcp\n';
+      assert.deepEqual(findings('firewall.sh', firewall, 'sensitive-port-exposed'), [['6379/tcp', 'error'], ['5432/tcp', 'warning']]);
+      assert.deepEqual(findings('firewall.sh', firewall, 'sensitive-port-exposed', { ruleSeverities: { 'sensitive-port-exposed': 'info' } }), [
+        ['6379/tcp', 'info'],
+        ['5432/tcp', 'info'],
       ]);
     });
 
@@ -180,7 +181,7 @@ describe('rules engine', () => {
       const text = 'FROM x\nEXPOSE 6379 23 53\n';
       const diagnostics = analyze('Dockerfile', text).diagnostics;
       assert.deepEqual(diagnostics.map((diagnostic) => `${slice(text, diagnostic.range)} ${diagnostic.severity} ${diagnostic.rule}`), [
-        '6379 error sensitive-port-exposed',
+        '6379 warning sensitive-port-exposed',
         '6379 info plaintext-protocol',
         '23 warning sensitive-port-exposed',
         '23 info plaintext-protocol',

@@ -10,12 +10,22 @@ import { assertMentions, diagnosticsOf, findings, onlyDiagnostic, slice } from '
 const SENSITIVE = 'sensitive-port-exposed';
 const PLAINTEXT = 'plaintext-protocol';
 
+/** A service of an image that names no software Port Lens knows: its ports are judged by number, as guesses. */
 function compose(...ports: string[]): string {
-  return `services:\n  db:\n    image: example\n    ports:\n${ports.map((port) => `      - ${port}\n`).join('')}`;
+  return composeOf('example', ...ports);
 }
 
-function nodePortService(type: string, port: number): string {
-  return `apiVersion: v1\nkind: Service\nmetadata:\n  name: db\nspec:\n  type: ${type}\n  ports:\n    - port: ${port}\n`;
+function composeOf(image: string, ...ports: string[]): string {
+  return `services:\n  db:\n    image: ${image}\n    ports:\n${ports.map((port) => `      - ${port}\n`).join('')}`;
+}
+
+/** A Service and, when an image is given, the Deployment it selects. */
+function nodePortService(type: string, port: number, image?: string): string {
+  const service = `apiVersion: v1\nkind: Service\nmetadata:\n  name: db\nspec:\n  type: ${type}\n  selector:\n    app: db\n  ports:\n    - port: ${port}\n`;
+  if (!image) {
+    return service;
+  }
+  return `${service}---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: db\nspec:\n  selector:\n    matchLabels:\n      app: db\n  template:\n    metadata:\n      labels:\n        app: db\n    spec:\n      containers:\n        - name: db\n          image: ${image}\n          ports:\n            - containerPort: ${port}\n`;
 }
 
 function iptables(...rules: string[]): string {
@@ -45,9 +55,15 @@ describe('rule sensitive-port-exposed', () => {
       assert.equal(diagnostic.reference?.port, 5432);
     });
 
-    it('grades a high-risk port as an error, a medium one as a warning and a low one as information', () => {
+    it('grades a port the stage\'s image serves by the catalogue: high is an error', () => {
+      assert.deepEqual(findings('Dockerfile', 'FROM redis:7-alpine\nEXPOSE 6379\n', SENSITIVE), [['6379', 'error']]);
+      assertMentions(onlyDiagnostic('Dockerfile', 'FROM docker.io/library/redis:7@sha256:' + 'a'.repeat(64) + '\nEXPOSE 6379\n', SENSITIVE).message, 'Redis (6379/tcp)');
+    });
+
+    it('caps a guess from the number at a warning when the image names no known software', () => {
       const text = 'FROM x\nEXPOSE 6379 22 4369\n';
-      assert.deepEqual(findings('Dockerfile', text, SENSITIVE), [['6379', 'error'], ['22', 'warning'], ['4369', 'info']]);
+      assert.deepEqual(findings('Dockerfile', text, SENSITIVE), [['6379', 'warning'], ['22', 'warning'], ['4369', 'info']]);
+      assertMentions(diagnosticsOf('Dockerfile', text, SENSITIVE)[0].message, '6379 is also used by Redis', 'rests on the port number alone');
     });
 
     it('leaves ordinary ports and a protocol the catalogue does not list alone', () => {
@@ -64,9 +80,21 @@ describe('rule sensitive-port-exposed', () => {
       assertMentions(wide.message, '6 ports', 'and 3 more');
     });
 
-    it('qualifies a port better known for something else', () => {
-      const diagnostic = onlyDiagnostic('Dockerfile', 'FROM python\nEXPOSE 5000\n', SENSITIVE);
-      assertMentions(diagnostic.message, 'Port 5000/tcp', 'if it serves Docker Registry');
+    it('says a port of a runtime image is a guess, never an error', () => {
+      const diagnostic = onlyDiagnostic('Dockerfile', 'FROM python:3.12-slim\nEXPOSE 5000\n', SENSITIVE);
+      assert.equal(diagnostic.severity, 'warning');
+      assertMentions(diagnostic.message, 'Port 5000/tcp', 'also used by Docker Registry', 'a Python app', 'rests on the port number alone');
+    });
+
+    it('names a runtime\'s own debugger port by the runtime, at full severity', () => {
+      const diagnostic = onlyDiagnostic('Dockerfile', 'FROM node:20-alpine\nEXPOSE 9229\n', SENSITIVE);
+      assert.equal(diagnostic.severity, 'error');
+      assertMentions(diagnostic.message, 'Node.js (9229/tcp)');
+    });
+
+    it('judges the stage an EXPOSE belongs to, not the last one', () => {
+      const text = 'FROM redis:7 AS cache\nEXPOSE 6379\nFROM node:20\nEXPOSE 5000\n';
+      assert.deepEqual(findings('Dockerfile', text, SENSITIVE), [['6379', 'error'], ['5000', 'warning']]);
     });
 
     it('stays silent about a risk short of high that applies only to the port\'s less common use', () => {
@@ -77,24 +105,46 @@ describe('rule sensitive-port-exposed', () => {
   describe('Compose', () => {
     it('reports a port published on all interfaces, unquoted, quoted, 0.0.0.0, [::] and container-only', () => {
       const text = compose('5432:5432', '"6379:6379"', '"0.0.0.0:9200:9200"', '"[::]:27017:27017"', '5005');
+      // The image names no software, so each is a guess, at most a warning.
       assert.deepEqual(findings('compose.yaml', text, SENSITIVE), [
         ['5432:5432', 'warning'],
-        ['6379:6379', 'error'],
-        ['0.0.0.0:9200:9200', 'error'],
-        ['[::]:27017:27017', 'error'],
-        ['5005', 'error'],
+        ['6379:6379', 'warning'],
+        ['0.0.0.0:9200:9200', 'warning'],
+        ['[::]:27017:27017', 'warning'],
+        ['5005', 'warning'],
       ]);
-      assertMentions(diagnosticsOf('compose.yaml', text, SENSITIVE)[0].message, 'PostgreSQL (5432/tcp)', 'published on all interfaces');
+      assertMentions(diagnosticsOf('compose.yaml', text, SENSITIVE)[0].message, 'Port 5432/tcp is published on all interfaces', '5432 is also used by PostgreSQL');
+    });
+
+    it('names the software the service\'s image runs, with the catalogue\'s grade', () => {
+      const redis = composeOf('redis:7-alpine', '"6379:6379"');
+      assert.deepEqual(findings('compose.yaml', redis, SENSITIVE), [['6379:6379', 'error']]);
+      assertMentions(onlyDiagnostic('compose.yaml', redis, SENSITIVE).message, 'Redis (6379/tcp)', 'published on all interfaces');
+      assertMentions(onlyDiagnostic('compose.yaml', composeOf('valkey/valkey:8', '"6379:6379"'), SENSITIVE).message, 'Valkey (6379/tcp)');
+      assertMentions(onlyDiagnostic('compose.yaml', composeOf('clickhouse/clickhouse-server:24', '"9000:9000"'), SENSITIVE).message, 'ClickHouse (9000/tcp)');
+      assertMentions(onlyDiagnostic('compose.yaml', composeOf('registry:2', '"5000:5000"'), SENSITIVE).message, 'Docker Registry (Distribution) (5000/tcp)');
+    });
+
+    it('stays silent when the image serves something else on the port', () => {
+      assert.deepEqual(findings('compose.yaml', composeOf('portainer/portainer-ce:2.21', '"9000:9000"', '"9443:9443"'), SENSITIVE), []);
+      assert.deepEqual(findings('compose.yaml', composeOf('minio/minio', '"9000:9000"'), SENSITIVE), []);
+      assert.deepEqual(findings('compose.yaml', composeOf('ghcr.io/home-assistant/home-assistant:stable', '"8123:8123"'), SENSITIVE), []);
+    });
+
+    it('never makes a build or a runtime image\'s app an error', () => {
+      const built = 'services:\n  api:\n    build: .\n    ports:\n      - "5000:5000"\n      - "8081:8081"\n';
+      assert.deepEqual(findings('compose.yaml', built, SENSITIVE), [['5000:5000', 'warning'], ['8081:8081', 'warning']]);
+      assert.deepEqual(findings('compose.yaml', composeOf('node:20', '"5000:5000"'), SENSITIVE), [['5000:5000', 'warning']]);
     });
 
     it('names the host port when it differs from the container port', () => {
-      const diagnostic = onlyDiagnostic('compose.yaml', compose('"15432:5432"'), SENSITIVE);
+      const diagnostic = onlyDiagnostic('compose.yaml', composeOf('postgres:16', '"15432:5432"'), SENSITIVE);
       assertMentions(diagnostic.message, 'PostgreSQL (5432/tcp)', 'as host port 15432');
     });
 
     it('reports long syntax without a host_ip or with a wildcard one', () => {
       const text = compose('target: 5432\n        published: 5432', 'target: 6379\n        host_ip: 0.0.0.0\n        published: "6379"');
-      assert.deepEqual(findings('compose.yaml', text, SENSITIVE), [['5432', 'warning'], ['6379', 'error']]);
+      assert.deepEqual(findings('compose.yaml', text, SENSITIVE), [['5432', 'warning'], ['6379', 'warning']]);
     });
 
     it('leaves loopback-bound publishes alone', () => {
@@ -110,11 +160,16 @@ describe('rule sensitive-port-exposed', () => {
 
   describe('Kubernetes', () => {
     it('reports a NodePort or LoadBalancer Service port', () => {
-      const nodePort = nodePortService('NodePort', 5432);
+      const nodePort = nodePortService('NodePort', 5432, 'postgres:16');
       const diagnostic = onlyDiagnostic('k8s/db.yaml', nodePort, SENSITIVE);
       assert.equal(slice(nodePort, diagnostic.range), '5432');
       assertMentions(diagnostic.message, 'PostgreSQL (5432/tcp)', 'published by a NodePort Service');
-      assertMentions(onlyDiagnostic('k8s/db.yaml', nodePortService('LoadBalancer', 6379), SENSITIVE).message, 'Redis', 'LoadBalancer Service');
+      const redis = onlyDiagnostic('k8s/db.yaml', nodePortService('LoadBalancer', 6379, 'redis:7'), SENSITIVE);
+      assertMentions(redis.message, 'Redis', 'LoadBalancer Service');
+      assert.equal(redis.severity, 'error');
+      // Without the pods it selects in the file, the Service's port is a guess.
+      assert.equal(onlyDiagnostic('k8s/db.yaml', nodePortService('LoadBalancer', 6379), SENSITIVE).severity, 'warning');
+      assert.deepEqual(findings('k8s/db.yaml', nodePortService('LoadBalancer', 9000, 'portainer/portainer-ce'), SENSITIVE), []);
     });
 
     it('leaves a ClusterIP Service and a bare containerPort alone', () => {
@@ -124,7 +179,7 @@ describe('rule sensitive-port-exposed', () => {
     });
 
     it("reports a hostPort, which binds every node's port", () => {
-      const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: cache\nspec:\n  containers:\n    - name: cache\n      ports:\n        - containerPort: 6379\n          hostPort: 6379\n';
+      const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: cache\nspec:\n  containers:\n    - name: cache\n      image: redis:7\n      ports:\n        - containerPort: 6379\n          hostPort: 6379\n';
       const diagnostic = onlyDiagnostic('k8s/pod.yaml', pod, SENSITIVE);
       assert.equal(diagnostic.reference?.role, 'hostPort');
       assertMentions(diagnostic.message, 'Redis (6379/tcp)', "every node's hostPort");
@@ -241,6 +296,31 @@ describe('rule sensitive-port-exposed', () => {
 
     it('leaves sshd alone: a remote-login daemon exists to be reached', () => {
       assert.deepEqual(findings('sshd_config', 'Port 22\nListenAddress 0.0.0.0\n', SENSITIVE), []);
+    });
+  });
+
+  describe('what the user says runs where (portLens.services)', () => {
+    const knowledgeBase = (services: Record<string, string>) => new KnowledgeBase(parseUserPortData({ services }).data);
+
+    it('offers to record that a guessed port runs the service\'s own software, which then silences it', () => {
+      const text = 'services:\n  api:\n    build: .\n    ports:\n      - "5000:5000"\n';
+      const [guess] = diagnosticsOf('compose.yaml', text, SENSITIVE);
+      const fix = guess.fixes?.find((candidate) => candidate.kind === 'declare-software');
+      assert.deepEqual(fix, { kind: 'declare-software', title: 'This is not Docker Registry (also Flask dev server): record that service api runs its own software', key: 'api', software: 'api' });
+      assert.deepEqual(findings('compose.yaml', text, SENSITIVE, { knowledgeBase: knowledgeBase({ api: 'api' }) }), []);
+    });
+
+    it('names software the user declares when it is the sensitive one, at full severity', () => {
+      const text = 'services:\n  cache:\n    image: registry.example.com/team/cache:3\n    ports:\n      - "6379:6379"\n';
+      assert.deepEqual(findings('compose.yaml', text, SENSITIVE), [['6379:6379', 'warning']]);
+      const declared = diagnosticsOf('compose.yaml', text, SENSITIVE, { knowledgeBase: knowledgeBase({ 'registry.example.com/team/cache': 'Redis' }) });
+      assert.deepEqual(declared.map((diagnostic) => [diagnostic.severity, diagnostic.message.slice(0, 16)]), [['error', 'Redis (6379/tcp)']]);
+    });
+
+    it('offers a file glob for a Dockerfile, which has no service name', () => {
+      const [guess] = diagnosticsOf('api/Dockerfile', 'FROM python:3.12\nEXPOSE 5000\n', SENSITIVE);
+      const fix = guess.fixes?.find((candidate) => candidate.kind === 'declare-software');
+      assert.equal(fix?.kind === 'declare-software' ? fix.key : undefined, '**/api/Dockerfile');
     });
   });
 

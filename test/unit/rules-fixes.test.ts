@@ -71,6 +71,7 @@ describe('quick fixes', () => {
 
     it('offers no bind where the address comes from a variable: the edit could not know what it holds', () => {
       assert.deepEqual(ownFixes('compose.yaml', ports('"${HOST_IP:-0.0.0.0}:6379:6379"'), SENSITIVE, '${HOST_IP:-0.0.0.0}:6379:6379'), [
+        'This is not Redis: record that service db runs its own software',
         'Accept the risk of port 6379/tcp in settings (silence it)',
       ]);
     });
@@ -296,8 +297,11 @@ describe('quick fixes', () => {
     it('is not offered for firewalld, Compose or Dockerfiles', () => {
       const zone = '<?xml version="1.0"?>\n<zone>\n  <port protocol="tcp" port="5432"/>\n</zone>\n';
       assert.deepEqual(ownFixes('zones/public.xml', zone, SENSITIVE, '5432'), ['Accept the risk of port 5432/tcp in settings (silence it)']);
-      assert.deepEqual(ownFixes('Dockerfile', 'FROM x\nEXPOSE 5432\n', SENSITIVE, '5432'), ['Accept the risk of port 5432/tcp in settings (silence it)']);
-      assert.deepEqual(ownFixes('compose.yaml', ports('"5432:5432"'), SENSITIVE, '5432:5432'), ['Publish on 127.0.0.1 only', 'Accept the risk of port 5432/tcp in settings (silence it)']);
+      assert.deepEqual(ownFixes('Dockerfile', 'FROM postgres:16\nEXPOSE 5432\n', SENSITIVE, '5432'), ['Accept the risk of port 5432/tcp in settings (silence it)']);
+      assert.deepEqual(ownFixes('compose.yaml', ports('"5432:5432"').replace('image: example', 'image: postgres:16'), SENSITIVE, '5432:5432'), [
+        'Publish on 127.0.0.1 only',
+        'Accept the risk of port 5432/tcp in settings (silence it)',
+      ]);
     });
   });
 
@@ -399,6 +403,7 @@ describe('quick fixes', () => {
       const fixes = fixesOf('compose.yaml', text, diagnosticAt('compose.yaml', text, SENSITIVE, '6379:6379'));
       assert.deepEqual(fixes.map((fix) => fix.title), [
         'Publish on 127.0.0.1 only',
+        'This is not Redis: record that service db runs its own software',
         'Accept the risk of port 6379/tcp in settings (silence it)',
         'Ignore sensitive-port-exposed on this line (port-lens-ignore comment)',
         'Ignore sensitive-port-exposed in this file',

@@ -1,3 +1,6 @@
+import picomatch from 'picomatch';
+import { canonicalImageName, parseImageReference } from './imagePorts';
+import type { ImageReference } from './imagePorts';
 import { SEVERITIES } from './portData';
 import type { SensitiveSeverity, TransportProtocol } from './portData';
 
@@ -20,20 +23,31 @@ export interface UserSensitivePort extends PortKey {
   readonly mitigation?: string;
 }
 
+/**
+ * What the user says runs somewhere (`portLens.services`, `.portlens.json` `services`): a
+ * Compose service or Kubernetes workload name, an image, or a file glob, and the software it runs.
+ */
+export interface UserServiceSoftware {
+  readonly pattern: string;
+  readonly software: string;
+}
+
 /** The user's own knowledge, merged over the built-in data. */
 export interface UserPortData {
   readonly annotations: readonly UserAnnotation[];
   readonly extraSensitive: readonly UserSensitivePort[];
   readonly silenced: readonly PortKey[];
+  readonly services: readonly UserServiceSoftware[];
 }
 
-export const EMPTY_USER_DATA: UserPortData = { annotations: [], extraSensitive: [], silenced: [] };
+export const EMPTY_USER_DATA: UserPortData = { annotations: [], extraSensitive: [], silenced: [], services: [] };
 
 /** The raw setting values, exactly as read from settings or `.portlens.json`. */
 export interface RawUserPortData {
   readonly customPorts?: unknown;
   readonly additionalSensitivePorts?: unknown;
   readonly silencedSensitivePorts?: unknown;
+  readonly services?: unknown;
 }
 
 const PORT_KEY = /^(\d{1,5})(?:-(\d{1,5}))?(?:\/(tcp|udp|sctp|dccp))?$/i;
@@ -139,5 +153,159 @@ export function parseUserPortData(raw: RawUserPortData): { data: UserPortData; p
     }
   }
 
-  return { data: { annotations, extraSensitive, silenced }, problems };
+  const services = parseServices(raw.services, problems);
+
+  return { data: { annotations, extraSensitive, silenced, services }, problems };
+}
+
+const MAX_SOFTWARE_LENGTH = 200;
+/** Longer keys are no service, image or path anyone writes, and would only slow the glob matcher. */
+const MAX_PATTERN_LENGTH = 1000;
+const SERVICES_EXAMPLE = '{ "api": "Node.js HTTP API", "redis": "Redis", "deploy/cache-*.yaml": "Memcached" }';
+const GLOB_CHARACTERS = /[*?{]/;
+
+function isGlob(pattern: string): boolean {
+  return GLOB_CHARACTERS.test(pattern);
+}
+
+function compileGlob(pattern: string): picomatch.Matcher | undefined {
+  try {
+    return picomatch(pattern, { dot: true });
+  } catch {
+    return undefined;
+  }
+}
+
+/** Entries keep the order they are written in, except that JavaScript lists integer-like keys first. */
+function parseServices(value: unknown, problems: string[]): UserServiceSoftware[] {
+  const services: UserServiceSoftware[] = [];
+  if (value === undefined || value === null) {
+    return services;
+  }
+  if (!isPlainObject(value)) {
+    problems.push(`services must be an object mapping a service, an image or a file glob to the software it runs, e.g. ${SERVICES_EXAMPLE}.`);
+    return services;
+  }
+  for (const [keyText, software] of Object.entries(value)) {
+    const pattern = keyText.trim();
+    if (!pattern) {
+      problems.push('services: an empty key names nothing; use a service name, an image or a file glob.');
+      continue;
+    }
+    if (pattern.length > MAX_PATTERN_LENGTH) {
+      problems.push(`services: "${pattern.slice(0, 40)}…" is longer than ${MAX_PATTERN_LENGTH} characters.`);
+      continue;
+    }
+    if (isGlob(pattern) && !compileGlob(pattern)) {
+      problems.push(`services: "${pattern}" is not a valid file glob.`);
+      continue;
+    }
+    const name = typeof software === 'string' ? software.trim() : '';
+    if (!name || name.length > MAX_SOFTWARE_LENGTH) {
+      problems.push(`services: "${pattern}" needs the name of the software it runs, a non-empty string of at most ${MAX_SOFTWARE_LENGTH} characters, e.g. "Redis".`);
+      continue;
+    }
+    services.push({ pattern, software: name });
+  }
+  return services;
+}
+
+/** What a published port belongs to, as far as the file says. */
+export interface SoftwareSubject {
+  /** The Compose service or Kubernetes workload name. */
+  readonly service?: string;
+  /** The image as written: `redis:7-alpine`, `docker.io/library/redis@sha256:…`. */
+  readonly image?: string;
+  readonly fileName?: string;
+}
+
+interface CompiledServices {
+  /** Every entry that is not a glob, with the image it names when it reads as one. */
+  readonly images: readonly { readonly pattern: string; readonly reference?: ImageReference; readonly software: string }[];
+  readonly globs: readonly { readonly matches: picomatch.Matcher; readonly software: string }[];
+}
+
+/** Patterns are compiled once per list of entries; a new settings value is a new list. */
+const compiledServices = new WeakMap<readonly UserServiceSoftware[], CompiledServices>();
+
+function compileServices(services: readonly UserServiceSoftware[]): CompiledServices {
+  let compiled = compiledServices.get(services);
+  if (!compiled) {
+    const images: { pattern: string; reference?: ImageReference; software: string }[] = [];
+    const globs: { matches: picomatch.Matcher; software: string }[] = [];
+    for (const { pattern, software } of services) {
+      if (isGlob(pattern)) {
+        const matches = compileGlob(pattern);
+        if (matches) {
+          globs.push({ matches, software });
+        }
+        continue;
+      }
+      const reference = parseImageReference(pattern);
+      images.push(reference ? { pattern, reference, software } : { pattern, software });
+    }
+    compiled = { images, globs };
+    compiledServices.set(services, compiled);
+  }
+  return compiled;
+}
+
+/**
+ * A pattern without a tag or digest names the repository, so `redis` covers `redis:7-alpine`;
+ * one with a tag or digest names that variant only.
+ */
+function imagePatternCovers(pattern: ImageReference, image: ImageReference): boolean {
+  if (canonicalImageName(pattern) !== canonicalImageName(image)) {
+    return false;
+  }
+  return (pattern.tag === undefined || pattern.tag === image.tag) && (pattern.digest === undefined || pattern.digest === image.digest);
+}
+
+/** The path itself and every tail of it that starts after a `/`, so a glob may be written relative to any folder. */
+function pathTails(fileName: string): string[] {
+  const path = fileName.replace(/\\/g, '/');
+  const tails = [path];
+  for (let slash = path.indexOf('/'); slash !== -1; slash = path.indexOf('/', slash + 1)) {
+    if (slash + 1 < path.length) {
+      tails.push(path.slice(slash + 1));
+    }
+  }
+  return tails;
+}
+
+/**
+ * The software the user says runs behind `subject`, from `portLens.services` or `services` in
+ * `.portlens.json`. A key equal to the service name wins; then a key naming the image (with or
+ * without its tag); then a file glob matching the file. Within each, the first entry written wins.
+ */
+export function softwareDeclaredFor(data: UserPortData, subject: SoftwareSubject): string | undefined {
+  const services = data.services;
+  if (services.length === 0) {
+    return undefined;
+  }
+  if (subject.service !== undefined) {
+    const byService = services.find((entry) => entry.pattern === subject.service);
+    if (byService) {
+      return byService.software;
+    }
+  }
+  const compiled = compileServices(services);
+  if (subject.image !== undefined) {
+    const image = subject.image.trim();
+    const reference = parseImageReference(image);
+    const byImage = compiled.images.find(
+      (entry) => entry.pattern === image || (reference !== undefined && entry.reference !== undefined && imagePatternCovers(entry.reference, reference)),
+    );
+    if (byImage) {
+      return byImage.software;
+    }
+  }
+  if (subject.fileName !== undefined && compiled.globs.length > 0) {
+    const tails = pathTails(subject.fileName);
+    const byGlob = compiled.globs.find((entry) => tails.some((tail) => entry.matches(tail)));
+    if (byGlob) {
+      return byGlob.software;
+    }
+  }
+  return undefined;
 }

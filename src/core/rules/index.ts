@@ -91,6 +91,7 @@ export function runRules(input: RuleInput, options: RuleOptions): PortDiagnostic
           range: finding.range,
           ...(finding.reference ? { reference: finding.reference } : {}),
           ...(finding.related ? { related: finding.related } : {}),
+          ...(finding.fixes ? { fixes: finding.fixes } : {}),
         });
       },
     });
@@ -148,7 +149,10 @@ function fileCommentOffset(text: string, format: FileFormat): number {
  */
 export function quickFixesFor(diagnostic: PortDiagnostic, context: FixContext): QuickFix[] {
   const rule = ruleById(diagnostic.rule);
-  const fixes: QuickFix[] = [...(diagnostic.fixes ?? []), ...(rule?.fixes?.(diagnostic, context) ?? [])];
+  // Edits first; fixes that change settings (saying what runs where, silencing a port) after them.
+  const isSetting = (fix: QuickFix) => fix.kind !== 'edit';
+  const all = [...(diagnostic.fixes ?? []), ...(rule?.fixes?.(diagnostic, context) ?? [])];
+  const fixes: QuickFix[] = [...all.filter((fix) => !isSetting(fix)), ...all.filter(isSetting)];
   fixes.push({
     kind: 'edit',
     title: `Ignore ${diagnostic.rule} on this line (${IGNORE_MARKER} comment)`,

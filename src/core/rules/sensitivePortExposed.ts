@@ -1,8 +1,15 @@
 import { exposureOf, firstSentence, portLabel } from './exposure';
 import { bindToLoopback, restrictToSource, SOURCE_PLACEHOLDER_V6, SOURCE_PLACEHOLDER_V4 } from './fixEdits';
+import { imageListensOn, servesSensitiveService, softwareOfImage } from '../ports/softwareIdentity';
+import type { SensitiveSeverity } from '../ports/portData';
+import { imageEvidence } from './softwareEvidence';
 import { DIAGNOSTIC_SEVERITY, sensitivePortsIn } from './sensitivity';
 import type { SensitivePort } from './sensitivity';
-import type { QuickFix, Rule } from './types';
+import type { FileFormat, PortReference } from '../types';
+import { softwareDeclaredFor } from '../ports/userData';
+import type { SoftwareSubject } from '../ports/userData';
+import type { ImageEvidence } from './softwareEvidence';
+import type { DiagnosticSeverity, QuickFix, Rule, RuleContext } from './types';
 
 /** How many services a range's message names before it counts the rest. */
 const NAMED_IN_RANGE = 3;
@@ -28,6 +35,67 @@ function describeRange(found: readonly SensitivePort[], label: string, exposure:
   return `Port range ${label} is ${exposure} and includes ${found.length === 1 ? 'a port that is dangerous to expose' : `${found.length} ports that are dangerous to expose`}: ${list}.`;
 }
 
+/**
+ * A port the catalogue does not list, published by an image whose command is replaced, may be
+ * that image's dangerous service moved elsewhere (`redis-server --port 6380`): the image's own
+ * sensitive listener, when it has exactly one, is what listens there.
+ */
+function movedSensitiveListener(context: RuleContext, reference: PortReference): { software: string; sensitive: SensitivePort } | undefined {
+  const evidence = imageEvidence(reference, context.format, context.wiring);
+  if (evidence.kind !== 'image' || !evidence.commandOverridden) {
+    return undefined;
+  }
+  const identity = softwareOfImage(evidence.image);
+  if (!identity?.defaults) {
+    return undefined;
+  }
+  const candidates: SensitivePort[] = [];
+  for (const listener of identity.defaults.ports) {
+    if (listener.condition !== undefined || (listener.endPort !== undefined && listener.endPort !== listener.port) || (reference.protocol !== 'any' && listener.protocol !== reference.protocol)) {
+      continue;
+    }
+    const [entry] = sensitivePortsIn(context.knowledge, listener.port, listener.port, listener.protocol);
+    if (entry && servesSensitiveService(identity, listener.port, listener.protocol, entry.sensitive.service)) {
+      candidates.push(entry);
+    }
+  }
+  return candidates.length === 1 ? { software: identity.software, sensitive: candidates[0] } : undefined;
+}
+
+/** What `portLens.services` keys a port by: its Compose service or Kubernetes workload, its image, its file. */
+function subjectOf(reference: PortReference, format: FileFormat, evidence: ImageEvidence, fileName: string | undefined): SoftwareSubject {
+  const service = format === 'compose' ? reference.scope : format === 'kubernetes' ? reference.scope?.slice(reference.scope.indexOf('/') + 1) : undefined;
+  return {
+    ...(service ? { service } : {}),
+    ...(evidence.kind === 'image' ? { image: evidence.image } : {}),
+    ...(fileName ? { fileName } : {}),
+  };
+}
+
+/**
+ * "This is not ClickHouse": records in `portLens.services` that the service (or, for a
+ * Dockerfile, the file) runs software of its own, which settles the port for good.
+ */
+function declareFix(subject: SoftwareSubject, service: string): QuickFix | undefined {
+  // A file is keyed by its folder and name: `**/api/Dockerfile`, never every Dockerfile.
+  const parts = subject.fileName?.replace(/\\/g, '/').split('/') ?? [];
+  const fileKey = parts.length >= 2 ? `**/${parts.slice(-2).join('/')}` : undefined;
+  const key = subject.service ?? fileKey;
+  if (!key) {
+    return undefined;
+  }
+  const what = subject.service ? `service ${subject.service}` : key;
+  return { kind: 'declare-software', title: `This is not ${service}: record that ${what} runs its own software`, key, software: subject.service ?? 'own application' };
+}
+
+/** A guess from the number alone is at most a warning: it must not fail CI on someone's own web app. */
+const GUESS_SEVERITY: Readonly<Record<SensitiveSeverity, DiagnosticSeverity>> = { high: 'warning', medium: 'warning', low: 'info' };
+
+function describeGuess({ sensitive, port }: SensitivePort, label: string, exposure: string, runtime: string | undefined): string {
+  const what = runtime ? `a ${runtime} app` : 'software this file does not name';
+  return `Port ${label} is ${exposure}. ${port} is also used by ${sensitive.service}: ${firstSentence(sensitive.reason)} Here it runs ${what}, so this rests on the port number alone.`;
+}
+
 export const sensitivePortExposed: Rule = {
   id: 'sensitive-port-exposed',
   // The catalogue grades each port; this is the grade of a port the user added without one.
@@ -45,15 +113,54 @@ export const sensitivePortExposed: Rule = {
       }
       const found = sensitivePortsIn(context.knowledge, reference.port, reference.endPort, reference.protocol);
       if (found.length === 0) {
-        continue;
-      }
-      // A risk short of high that applies only if the port serves its less common use is noise, not a finding.
-      if (reference.port === reference.endPort && found[0].sensitive.severity !== 'high' && usuallySomethingElse(found[0])) {
+        const moved = reference.port === reference.endPort ? movedSensitiveListener(context, reference) : undefined;
+        if (moved) {
+          context.report({ range: reference.range, message: `${moved.software} (${portLabel(reference)}) is ${exposure}: ${firstSentence(moved.sensitive.sensitive.reason)} Its command moves it from its default port ${moved.sensitive.port}.`, severity: DIAGNOSTIC_SEVERITY[moved.sensitive.sensitive.severity], reference });
+        }
         continue;
       }
       const label = portLabel(reference);
-      const message = reference.port === reference.endPort ? describeSingle(found[0], label, exposure) : describeRange(found, label, exposure);
-      context.report({ range: reference.range, message, severity: DIAGNOSTIC_SEVERITY[found[0].sensitive.severity], reference });
+      if (reference.port !== reference.endPort) {
+        context.report({ range: reference.range, message: describeRange(found, label, exposure), severity: DIAGNOSTIC_SEVERITY[found[0].sensitive.severity], reference });
+        continue;
+      }
+      const single = found[0];
+      const evidence = imageEvidence(reference, context.format, context.wiring);
+      const subject = subjectOf(reference, context.format, evidence, context.fileName);
+      const declared = evidence.kind === 'not-applicable' ? undefined : softwareDeclaredFor(context.knowledge.userData, subject);
+      if (declared !== undefined) {
+        // The user said what runs here: that settles it, by name or not at all.
+        if (servesSensitiveService({ image: subject.image ?? '', software: declared }, single.port, reference.protocol, single.sensitive.service)) {
+          context.report({ range: reference.range, message: `${declared} (${label}) is ${exposure}: ${firstSentence(single.sensitive.reason)}`, severity: DIAGNOSTIC_SEVERITY[single.sensitive.severity], reference });
+        }
+        continue;
+      }
+      const identity = evidence.kind === 'image' ? softwareOfImage(evidence.image) : undefined;
+      const notThis = declareFix(subject, single.sensitive.service);
+      if (identity && evidence.kind === 'image') {
+        if (servesSensitiveService(identity, single.port, reference.protocol, single.sensitive.service)) {
+          // The file names the software, and it is the one the catalogue warns about: say so by name.
+          const reason = firstSentence(single.sensitive.reason);
+          context.report({ range: reference.range, message: `${identity.software} (${label}) is ${exposure}: ${reason}`, severity: DIAGNOSTIC_SEVERITY[single.sensitive.severity], reference });
+          continue;
+        }
+        if (imageListensOn(identity, single.port)) {
+          // The image serves something else on this port (Portainer's web UI on 9000): the number's other meanings do not apply.
+          continue;
+        }
+      }
+      // A risk short of high that applies only if the port serves its less common use is noise, not a finding.
+      if (single.sensitive.severity !== 'high' && usuallySomethingElse(single)) {
+        continue;
+      }
+      // A port the user added to the catalogue is their own statement about what runs there.
+      if (evidence.kind === 'not-applicable' || single.sensitive.origin === 'user') {
+        context.report({ range: reference.range, message: describeSingle(single, label, exposure), severity: DIAGNOSTIC_SEVERITY[single.sensitive.severity], reference });
+        continue;
+      }
+      // Nothing names what listens here (a build, a custom image, a runtime's own app): the number alone
+      // is a guess, so it is said as one and never fails a build.
+      context.report({ range: reference.range, message: describeGuess(single, label, exposure, identity?.software), severity: GUESS_SEVERITY[single.sensitive.severity], reference, ...(notThis ? { fixes: [notThis] } : {}) });
     }
   },
   fixes(diagnostic, context) {

@@ -5,6 +5,7 @@
  */
 import type { KnowledgeBase } from '../ports/knowledgeBase';
 import type { FileFormat, PortReference, Protocol, ScanProblem, SourceRange } from '../types';
+import type { WiringFacts } from '../wiring/facts';
 
 export type DiagnosticSeverity = 'error' | 'warning' | 'info';
 
@@ -38,6 +39,8 @@ export interface Finding {
   readonly severity?: DiagnosticSeverity;
   readonly reference?: PortReference;
   readonly related?: readonly RelatedLocation[];
+  /** Fixes only the check knows how to make (what the finding was judged by); offered first. */
+  readonly fixes?: readonly QuickFix[];
 }
 
 /** Tunable limits; every field has a documented default. */
@@ -55,6 +58,8 @@ export interface RuleInput {
   readonly fileName?: string;
   readonly references: readonly PortReference[];
   readonly problems: readonly ScanProblem[];
+  /** The file's wiring facts: the images that name the software behind its ports. */
+  readonly wiring?: WiringFacts;
 }
 
 export interface RuleContext extends RuleInput {
@@ -75,7 +80,9 @@ export interface TextEdit {
  */
 export type QuickFix =
   | { readonly kind: 'edit'; readonly title: string; readonly edits: readonly TextEdit[]; readonly isPreferred?: boolean }
-  | { readonly kind: 'silence-port'; readonly title: string; readonly port: number; readonly protocol: Protocol };
+  | { readonly kind: 'silence-port'; readonly title: string; readonly port: number; readonly protocol: Protocol }
+  /** Asks the editor to record in `portLens.services` that `key` (a service, image or file glob) runs `software`. */
+  | { readonly kind: 'declare-software'; readonly title: string; readonly key: string; readonly software: string };
 
 export interface FixContext {
   readonly text: string;

@@ -1,0 +1,98 @@
+/**
+ * The image a published port belongs to, from the file around it: a Compose service's `image:`,
+ * a Kubernetes container's `image` (for a Service, that of the pods it selects in the same file),
+ * a Dockerfile stage's `FROM`. Only these formats name an image; elsewhere the question does not
+ * arise and the rules judge the number as before.
+ */
+import type { FileFormat, PortReference } from '../types';
+import type { ContainerFacts, KubernetesObjectFacts, WiringFacts } from '../wiring/facts';
+
+/** Formats whose ports run inside an image the file may name. */
+const IMAGE_FORMATS: ReadonlySet<FileFormat> = new Set(['compose', 'kubernetes', 'dockerfile']);
+
+export type ImageEvidence =
+  /** The format names no image: judge the number. */
+  | { readonly kind: 'not-applicable' }
+  /** The format could name one, and this port's does not say (a build, a custom image, a template). */
+  | { readonly kind: 'unnamed' }
+  | {
+      readonly kind: 'image';
+      readonly image: string;
+      readonly where: string;
+      /** `command:`/`args:` replaces the image's own: its software may listen on other ports than its defaults. */
+      readonly commandOverridden: boolean;
+    };
+
+const NOT_APPLICABLE: ImageEvidence = { kind: 'not-applicable' };
+const UNNAMED: ImageEvidence = { kind: 'unnamed' };
+
+export function imageEvidence(reference: PortReference, format: FileFormat, wiring: WiringFacts | undefined): ImageEvidence {
+  if (!IMAGE_FORMATS.has(format)) {
+    return NOT_APPLICABLE;
+  }
+  switch (format) {
+    case 'compose': {
+      const service = wiring?.composeServices?.find((candidate) => candidate.name === reference.scope);
+      return service?.image ? { kind: 'image', image: service.image, where: `service ${service.name}'s image`, commandOverridden: service.commandOverridden } : UNNAMED;
+    }
+    case 'dockerfile': {
+      const stages = wiring?.dockerfile?.stages ?? [];
+      let stage = undefined as (typeof stages)[number] | undefined;
+      for (const candidate of stages) {
+        if (candidate.fromRange.start <= reference.range.start) {
+          stage = candidate;
+        }
+      }
+      return stage?.from ? { kind: 'image', image: stage.from, where: 'the stage\'s FROM', commandOverridden: false } : UNNAMED;
+    }
+    default:
+      return kubernetesImage(reference, wiring?.kubernetes ?? []);
+  }
+}
+
+function containerWithPort(containers: readonly ContainerFacts[], reference: PortReference, port: number | string | undefined): ContainerFacts | undefined {
+  const serving = containers.filter((container) => !container.init);
+  const byRange = serving.find((container) => container.ports.some((entry) => reference.portRange !== undefined && entry.range.start === reference.portRange.start));
+  if (byRange) {
+    return byRange;
+  }
+  if (port !== undefined) {
+    const byPort = serving.find((container) => container.ports.some((entry) => (typeof port === 'number' ? entry.port === port : entry.name === port)));
+    if (byPort) {
+      return byPort;
+    }
+  }
+  return serving.length === 1 ? serving[0] : undefined;
+}
+
+function selects(selector: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>> | undefined): boolean {
+  const keys = Object.keys(selector);
+  return keys.length > 0 && labels !== undefined && keys.every((key) => labels[key] === selector[key]);
+}
+
+function kubernetesImage(reference: PortReference, objects: readonly KubernetesObjectFacts[]): ImageEvidence {
+  const owner = objects.find((object) => `${object.kind}/${object.name}` === reference.scope);
+  if (!owner) {
+    return UNNAMED;
+  }
+  if (owner.containers) {
+    const container = containerWithPort(owner.containers, reference, reference.port ?? undefined);
+    return container?.image ? { kind: 'image', image: container.image, where: `container ${container.name}'s image`, commandOverridden: container.commandOverridden } : UNNAMED;
+  }
+  if (owner.kind === 'Service' && owner.selector) {
+    const target = owner.servicePorts?.find((entry) => entry.port === reference.port)?.targetPort ?? reference.port ?? undefined;
+    const images = new Map<string, boolean>();
+    for (const workload of objects) {
+      if (workload.containers && workload.namespace === owner.namespace && selects(owner.selector, workload.podLabels)) {
+        const container = containerWithPort(workload.containers, { ...reference, portRange: undefined }, target);
+        if (container?.image) {
+          images.set(container.image, (images.get(container.image) ?? false) || container.commandOverridden);
+        }
+      }
+    }
+    // Pods of different images behind one Service: no single answer.
+    const [only] = images;
+    return images.size === 1 && only ? { kind: 'image', image: only[0], where: 'the image of the pods it selects', commandOverridden: only[1] } : UNNAMED;
+  }
+  return UNNAMED;
+}
