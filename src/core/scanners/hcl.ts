@@ -457,18 +457,31 @@ class Tokenizer {
         at += next === 10 || next === 13 || Number.isNaN(next) ? 1 : 2;
         continue;
       }
-      if ((code === 36 || code === 37) && text.charCodeAt(at + 1) === code && text.charCodeAt(at + 2) === 123) {
-        at += 3;
-        continue;
-      }
-      const opener = this.sequenceOpenerAt(at);
-      if (opener !== undefined) {
-        this.openSequence(opener, at);
+      const next = this.templateStep(at);
+      if (next < 0) {
         return;
       }
-      at++;
+      at = next;
     }
     this.position = at;
+  }
+
+  /**
+   * One step through template text: `$${` and `%%{` are escapes, skipped whole; `${` and `%{`
+   * open a sequence (then -1); anything else moves one character on.
+   */
+  private templateStep(at: number): number {
+    const text = this.text;
+    const code = text.charCodeAt(at);
+    if ((code === 36 || code === 37) && text.charCodeAt(at + 1) === code && text.charCodeAt(at + 2) === 123) {
+      return at + 3;
+    }
+    const opener = this.sequenceOpenerAt(at);
+    if (opener !== undefined) {
+      this.openSequence(opener, at);
+      return -1;
+    }
+    return at + 1;
   }
 
   /** Whether the line starting at `at` closes the heredoc; returns the marker's span. */
@@ -513,16 +526,11 @@ class Tokenizer {
         at++;
         continue;
       }
-      if ((code === 36 || code === 37) && text.charCodeAt(at + 1) === code && text.charCodeAt(at + 2) === 123) {
-        at += 3;
-        continue;
-      }
-      const opener = this.sequenceOpenerAt(at);
-      if (opener !== undefined) {
-        this.openSequence(opener, at);
+      const next = this.templateStep(at);
+      if (next < 0) {
         return;
       }
-      at++;
+      at = next;
     }
     this.position = at;
   }
