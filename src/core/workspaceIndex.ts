@@ -1,4 +1,7 @@
 import type { FileFormat, PortReference, Protocol } from './types';
+import { softwareBehind } from './rules/softwareEvidence';
+import type { SoftwareBehind } from './rules/softwareEvidence';
+import type { WiringFacts } from './wiring/facts';
 import { portProtocolKey } from './ports/knowledgeBase';
 import { LineIndex } from './text';
 
@@ -13,6 +16,8 @@ export interface Occurrence {
   readonly endCharacter: number;
   /** The referenced text as written, for labels. */
   readonly text: string;
+  /** What the file says runs behind the port, so the sidebar grades it as the rule does. */
+  readonly software?: SoftwareBehind;
 }
 
 /** Occurrences of one port (or range) and protocol across the workspace. */
@@ -63,15 +68,17 @@ export class WorkspacePortIndex {
   private version = 0;
 
   /** Replaces what is known about one file. `text` is needed to turn offsets into lines. */
-  setFile(file: string, format: FileFormat, text: string, references: readonly PortReference[]): void {
+  setFile(file: string, format: FileFormat, text: string, references: readonly PortReference[], wiring?: WiringFacts): void {
     const lines = new LineIndex(text);
     const occurrences = references.map((reference): Occurrence => {
       const start = lines.positionAt(reference.range.start);
       const end = lines.positionAt(reference.range.end);
+      const software = softwareBehind(reference, format, wiring);
       return {
         file,
         format,
         reference,
+        ...(software !== undefined ? { software } : {}),
         line: start.line,
         character: start.character,
         endLine: end.line,

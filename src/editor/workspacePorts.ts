@@ -274,7 +274,7 @@ export class WorkspacePorts implements vscode.Disposable {
       const text = outcome.value;
       const result = text === undefined ? undefined : scanFile(uri.path, text);
       if (result && text !== undefined) {
-        this.index.setFile(key, result.format, text, result.references);
+        this.index.setFile(key, result.format, text, result.references, result.wiring);
         this.knownFiles.set(key, uri);
         this.readEmitter.fire({ uri, content: { text, scan: result } });
       } else {

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { describeReference } from '../core/hover';
 import { displayName } from '../core/ports/knowledgeBase';
 import type { KnowledgeBase } from '../core/ports/knowledgeBase';
+import { judgedRisk } from '../core/rules/softwareEvidence';
 import { baseNameOf } from '../core/wiring/paths';
 import type { Occurrence } from '../core/workspaceIndex';
 import { Commands, ContextKeys } from './config';
@@ -29,11 +30,11 @@ function withoutIcons(text: string): string {
 function sensitivityOf(knowledgeBase: KnowledgeBase, occurrences: readonly Occurrence[]): 'high' | 'medium' | 'low' | undefined {
   let worst: 'high' | 'medium' | 'low' | undefined;
   const rank = { high: 3, medium: 2, low: 1 } as const;
-  for (const { reference } of occurrences) {
+  for (const { reference, software } of occurrences) {
     if (reference.port === null) {
       continue;
     }
-    const severity = knowledgeBase.lookup(reference.port, reference.protocol).sensitive?.severity;
+    const severity = judgedRisk(knowledgeBase, reference, software);
     if (severity && (!worst || rank[severity] > rank[worst])) {
       worst = severity;
     }
@@ -156,7 +157,7 @@ export class WorkspacePortsView implements vscode.TreeDataProvider<WorkspacePort
     const summary = withoutIcons(describeReference(occurrence.reference, knowledgeBase)).replace(/\*\*/g, '');
     item.description = node.parent.kind === 'file' ? `line ${occurrence.line + 1} · ${occurrence.reference.role}` : `${occurrence.text} · ${occurrence.reference.role}`;
     item.tooltip = new vscode.MarkdownString(`${summary}\n\n\`${vscode.workspace.asRelativePath(uri)}:${occurrence.line + 1}\``);
-    const severity = occurrence.reference.port === null ? undefined : knowledgeBase.lookup(occurrence.reference.port, occurrence.reference.protocol).sensitive?.severity;
+    const severity = judgedRisk(knowledgeBase, occurrence.reference, occurrence.software);
     item.iconPath = severity ? SEVERITY_ICONS[severity] : new vscode.ThemeIcon('location');
     item.contextValue = 'portOccurrence';
     item.command = {

@@ -4,6 +4,10 @@
  * a Dockerfile stage's `FROM`. Only these formats name an image; elsewhere the question does not
  * arise and the rules judge the number as before.
  */
+import type { KnowledgeBase } from '../ports/knowledgeBase';
+import type { SensitiveSeverity } from '../ports/portData';
+import { imageListensOn, servesSensitiveService, softwareOfImage } from '../ports/softwareIdentity';
+import type { ImageSoftware } from '../ports/softwareIdentity';
 import type { FileFormat, PortReference } from '../types';
 import type { ContainerFacts, KubernetesObjectFacts, WiringFacts } from '../wiring/facts';
 
@@ -95,4 +99,39 @@ function kubernetesImage(reference: PortReference, objects: readonly KubernetesO
     return images.size === 1 && only ? { kind: 'image', image: only[0], where: 'the image of the pods it selects', commandOverridden: only[1] } : UNNAMED;
   }
   return UNNAMED;
+}
+
+/** What runs behind a port, as far as its file says: the software, `unnamed`, or `undefined` where the format names no image. */
+export type SoftwareBehind = ImageSoftware | 'unnamed' | undefined;
+
+export function softwareBehind(reference: PortReference, format: FileFormat, wiring: WiringFacts | undefined): SoftwareBehind {
+  const evidence = imageEvidence(reference, format, wiring);
+  if (evidence.kind === 'not-applicable') {
+    return undefined;
+  }
+  return (evidence.kind === 'image' ? softwareOfImage(evidence.image) : undefined) ?? 'unnamed';
+}
+
+/**
+ * The risk grade the sidebar shows for a port, judged as `sensitive-port-exposed` judges it: the
+ * catalogue's grade when the software is the one it warns about or the format names none, none
+ * when the image serves something else there, and a guess capped at medium otherwise.
+ */
+export function judgedRisk(knowledge: KnowledgeBase, reference: PortReference, software: SoftwareBehind): SensitiveSeverity | undefined {
+  if (reference.port === null) {
+    return undefined;
+  }
+  const sensitive = knowledge.lookup(reference.port, reference.protocol).sensitive;
+  if (!sensitive || software === undefined || sensitive.origin === 'user') {
+    return sensitive?.severity;
+  }
+  if (software !== 'unnamed') {
+    if (servesSensitiveService(software, reference.port, reference.protocol, sensitive.service)) {
+      return sensitive.severity;
+    }
+    if (imageListensOn(software, reference.port)) {
+      return undefined;
+    }
+  }
+  return sensitive.severity === 'high' ? 'medium' : sensitive.severity;
 }
