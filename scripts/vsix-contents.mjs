@@ -19,7 +19,7 @@ const ALLOWED = [
   /^extension\/dist\/(?:extension|cli|web\/extension)\.js$/,
   /^extension\/data\/(?:port-data\.json|iana-rows\.tsv|iana-details\.json|firewalld-services\.json)$/,
   /^extension\/media\/port-lens\.(?:png|svg)$/,
-  /^extension\/docs\/rules\/[a-z0-9-]+\.md$/,
+  /^extension\/docs\/rules\/(?:[a-z0-9-]+|README)\.md$/,
   /^extension\/media\/walkthrough\/(?:hover|problems|sidebar|cli)\.jpg$/,
   /^extension\/syntaxes\/[^/]+\.json$/,
 ];

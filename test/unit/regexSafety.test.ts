@@ -418,7 +418,8 @@ describe('regular expression safety', () => {
               // A busy machine makes a few milliseconds noisy. Work that grows faster than linearly
               // shows again over two doublings, where quadratic work takes 16 times as long and
               // linear work 4: only more than 3 per doubling (9) there counts.
-              if (measured && measured.ratio > MAX_RATIO) {
+              // Two confirmations, the lower one kept: a burst of load rarely lands twice, a slope always does.
+              for (let round = 0; round < 2 && measured && measured.ratio > MAX_RATIO; round++) {
                 const confirmed = growthRatio(fileName, small, textOf(run, SIZE * 4, surround, lines), REPEATS * 3);
                 measured = confirmed && { ...confirmed, ratio: Math.sqrt(confirmed.ratio) };
               }
