@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { escapeMarkdown, focusAt, referenceAt, renderImageDefaults, renderReferenceHover } from '../core/hover';
+import { describeSoftwareEvidence } from '../core/rules/softwareEvidence';
 import type { PortReference } from '../core/types';
 import type { ModelLocation, PortEnds } from '../core/wiring/graph';
 import { Commands, readDocumentConfig } from './config';
@@ -99,6 +100,11 @@ async function settledWithin(promise: Promise<unknown>, milliseconds: number): P
   }
 }
 
+/** Markdown-escapes evidence text, keeping its code spans (image names) as code. */
+function escapeEvidence(text: string): string {
+  return text.split(/(`[^`]*`)/).map((part) => (part.startsWith('`') ? part : escapeMarkdown(part))).join('');
+}
+
 /** Explains the port under the cursor, and what it is wired to; shows nothing anywhere else. */
 export class PortHoverProvider implements vscode.HoverProvider {
   constructor(
@@ -136,11 +142,13 @@ export class PortHoverProvider implements vscode.HoverProvider {
         return undefined;
       }
       const actions = hoverActions(reference, focus);
-      const sections = [body, ...(wiring ? [wiring.text] : []), ...(actions ? [actions] : [])];
+      // What runs behind the port; the wiring section names the image itself when it has one.
+      const evidence = wiring ? undefined : describeSoftwareEvidence(reference, result.format, result.wiring);
+      const sections = [body, ...(evidence ? [`$(package) ${escapeEvidence(evidence)}`] : []), ...(wiring ? [wiring.text] : []), ...(actions ? [actions] : [])];
       const markdown = new vscode.MarkdownString(sections.join('\n\n---\n\n'), true);
       markdown.isTrusted = { enabledCommands: [Commands.revealPort, Commands.copyPortInfo, Commands.openLocation] };
       // Highlight the span actually under the cursor: the whole token, or the port line of a long-syntax mapping.
-      const span = [reference.range, reference.portRange, reference.hostPortRange].find(
+      const span = [reference.range, reference.portRange, reference.endPortRange, reference.hostPortRange].find(
         (candidate) => candidate && offset >= candidate.start && offset <= candidate.end,
       ) ?? reference.range;
       const range = new vscode.Range(document.positionAt(span.start), document.positionAt(span.end));

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { KnowledgeBase } from '../../src/core/ports/knowledgeBase';
 import { softwareOfImage } from '../../src/core/ports/softwareIdentity';
-import { judgedRisk } from '../../src/core/rules/softwareEvidence';
+import { describeSoftwareEvidence, judgedRisk } from '../../src/core/rules/softwareEvidence';
 import { scanFile } from '../../src/core/scanners/index';
 import { WorkspacePortIndex } from '../../src/core/workspaceIndex';
 
@@ -31,5 +31,21 @@ describe('the software behind a port', () => {
     assert.deepEqual(sidebarRisks('compose.yaml', compose), ['9000:9000: none', '6379:6379: high', '5000:5000: medium']);
     // A firewall names no image: the catalogue's grade stands.
     assert.deepEqual(sidebarRisks('firewall.sh', '#!/bin/sh\nufw allow 9000/tcp\n'), ['9000/tcp: high']);
+  });
+
+  it('says in the hover what runs behind a port, and on what evidence', () => {
+    const evidenceAt = (fileName: string, text: string, written: string) => {
+      const scan = scanFile(fileName, text);
+      assert.ok(scan);
+      const reference = scan.references.find((candidate) => text.slice(candidate.range.start, candidate.range.end) === written);
+      assert.ok(reference, written);
+      return describeSoftwareEvidence(reference, scan.format, scan.wiring);
+    };
+    const compose = 'services:\n  ui:\n    image: portainer/portainer-ce:2.21\n    ports:\n      - "9000:9000"\n      - "7000:7000"\n  api:\n    build: .\n    ports:\n      - "5000:5000"\n';
+    assert.equal(evidenceAt('compose.yaml', compose, '9000:9000'), "Service ui's image `portainer/portainer-ce:2.21` runs Portainer, which serves its web UI and API over HTTP (legacy) on 9000.");
+    assert.equal(evidenceAt('compose.yaml', compose, '7000:7000'), "Service ui's image `portainer/portainer-ce:2.21` runs Portainer, which does not listen on 7000 by default.");
+    assert.match(evidenceAt('compose.yaml', compose, '5000:5000') ?? '', /^Nothing in this file names the software/);
+    assert.equal(evidenceAt('Dockerfile', 'FROM node:20-alpine\nEXPOSE 3000\n', '3000'), "The stage's FROM `node:20-alpine` is a Node.js runtime: the app it runs decides its ports.");
+    assert.equal(evidenceAt('firewall.sh', '#!/bin/sh\nufw allow 9000/tcp\n', '9000/tcp'), undefined);
   });
 });

@@ -135,3 +135,35 @@ export function judgedRisk(knowledge: KnowledgeBase, reference: PortReference, s
   }
   return sensitive.severity === 'high' ? 'medium' : sensitive.severity;
 }
+
+/**
+ * The evidence a hover shows for what runs behind a port: "service ui's image
+ * `portainer/portainer-ce` runs Portainer, which serves its web UI on 9000". Undefined where the
+ * format names no image.
+ */
+export function describeSoftwareEvidence(reference: PortReference, format: FileFormat, wiring: WiringFacts | undefined): string | undefined {
+  const evidence = imageEvidence(reference, format, wiring);
+  if (evidence.kind === 'not-applicable') {
+    return undefined;
+  }
+  if (evidence.kind === 'unnamed') {
+    return 'Nothing in this file names the software behind this port (a build, or an image Port Lens does not know), so its risk is judged from the number alone.';
+  }
+  const image = `\`${evidence.image.replace(/`/g, "'")}\``;
+  const identity = softwareOfImage(evidence.image);
+  if (!identity) {
+    return `${capitalised(evidence.where)} ${image} is not one Port Lens knows, so the risk of this port is judged from the number alone.`;
+  }
+  if (!identity.defaults) {
+    return `${capitalised(evidence.where)} ${image} is a ${identity.software} runtime: the app it runs decides its ports.`;
+  }
+  const port = reference.port;
+  const listener = port === null ? undefined : identity.defaults.ports.find((entry) => entry.port <= port && (entry.endPort ?? entry.port) >= port);
+  return listener
+    ? `${capitalised(evidence.where)} ${image} runs ${identity.software}, which serves its ${listener.purpose} on ${port}.`
+    : `${capitalised(evidence.where)} ${image} runs ${identity.software}, which does not listen on ${port ?? 'this port'} by default.`;
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
