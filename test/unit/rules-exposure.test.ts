@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import { KnowledgeBase } from '../../src/core/ports/knowledgeBase';
 import { parseUserPortData } from '../../src/core/ports/userData';
 import { assertMentions, diagnosticsOf, findings, onlyDiagnostic, slice } from './rules-helpers';
+import { findings as modelFindings, modelOf } from './wiringHarness';
 
 const SENSITIVE = 'sensitive-port-exposed';
 const PLAINTEXT = 'plaintext-protocol';
@@ -89,7 +90,7 @@ describe('rule sensitive-port-exposed', () => {
     it('names a runtime\'s own debugger port by the runtime, at full severity', () => {
       const diagnostic = onlyDiagnostic('Dockerfile', 'FROM node:20-alpine\nEXPOSE 9229\n', SENSITIVE);
       assert.equal(diagnostic.severity, 'error');
-      assertMentions(diagnostic.message, 'Node.js (9229/tcp)');
+      assertMentions(diagnostic.message, 'Node.js inspector (9229/tcp)');
     });
 
     it('judges the stage an EXPOSE belongs to, not the last one', () => {
@@ -131,10 +132,27 @@ describe('rule sensitive-port-exposed', () => {
       assert.deepEqual(findings('compose.yaml', composeOf('ghcr.io/home-assistant/home-assistant:stable', '"8123:8123"'), SENSITIVE), []);
     });
 
-    it('never makes a build or a runtime image\'s app an error', () => {
-      const built = 'services:\n  api:\n    build: .\n    ports:\n      - "5000:5000"\n      - "8081:8081"\n';
-      assert.deepEqual(findings('compose.yaml', built, SENSITIVE), [['5000:5000', 'warning'], ['8081:8081', 'warning']]);
+    it('never makes a runtime image\'s app an error', () => {
       assert.deepEqual(findings('compose.yaml', composeOf('node:20', '"5000:5000"'), SENSITIVE), [['5000:5000', 'warning']]);
+      assert.deepEqual(findings('compose.yaml', composeOf('registry.example.com/team/api:1', '"5000:5000"', '"8081:8081"'), SENSITIVE), [['5000:5000', 'warning'], ['8081:8081', 'warning']]);
+    });
+
+    it('leaves a service it builds to the workspace model, which judges it by the Dockerfile\'s FROM', () => {
+      const built = 'services:\n  api:\n    build: .\n    ports:\n      - "5000:5000"\n      - "6379:6379"\n';
+      assert.deepEqual(findings('compose.yaml', built, SENSITIVE), [], 'the Compose file alone cannot say what runs there');
+      const judged = (dockerfile?: string) => {
+        const model = modelOf(dockerfile ? { 'compose.yaml': built, Dockerfile: dockerfile } : { 'compose.yaml': built });
+        return modelFindings(model, 'compose.yaml', SENSITIVE).map((diagnostic) => [built.slice(diagnostic.range.start, diagnostic.range.end), diagnostic.severity, diagnostic.message]);
+      };
+      const python = judged('FROM python:3.12-slim\nEXPOSE 5000\n');
+      assert.deepEqual(python.map(([text, severity]) => [text, severity]), [['5000:5000', 'warning'], ['6379:6379', 'warning']]);
+      assertMentions(python[0][2], 'also used by Docker Registry', 'a Python app');
+      const redis = judged('FROM redis:7\n');
+      // Redis does not listen on 5000 by default: that port stays a guess.
+      assert.deepEqual(redis.map(([text, severity]) => [text, severity]), [['5000:5000', 'warning'], ['6379:6379', 'error']]);
+      assertMentions(redis[1][2], 'Redis (6379/tcp)');
+      // No Dockerfile to read: a guess.
+      assert.deepEqual(judged().map(([text, severity]) => [text, severity]), [['5000:5000', 'warning'], ['6379:6379', 'warning']]);
     });
 
     it('names the host port when it differs from the container port', () => {
@@ -303,7 +321,7 @@ describe('rule sensitive-port-exposed', () => {
     const knowledgeBase = (services: Record<string, string>) => new KnowledgeBase(parseUserPortData({ services }).data);
 
     it('offers to record that a guessed port runs the service\'s own software, which then silences it', () => {
-      const text = 'services:\n  api:\n    build: .\n    ports:\n      - "5000:5000"\n';
+      const text = 'services:\n  api:\n    image: registry.example.com/team/api:1\n    ports:\n      - "5000:5000"\n';
       const [guess] = diagnosticsOf('compose.yaml', text, SENSITIVE);
       const fix = guess.fixes?.find((candidate) => candidate.kind === 'declare-software');
       assert.deepEqual(fix, { kind: 'declare-software', title: 'This is not Docker Registry (also Flask dev server): record that service api runs its own software', key: 'api', software: 'api' });

@@ -126,6 +126,10 @@ export const sensitivePortExposed: Rule = {
       }
       const single = found[0];
       const evidence = imageEvidence(reference, context.format, context.wiring);
+      if (evidence.kind === 'built') {
+        // Judged by the workspace model, which reads the Dockerfile the service builds.
+        continue;
+      }
       const subject = subjectOf(reference, context.format, evidence, context.fileName);
       const declared = evidence.kind === 'not-applicable' ? undefined : softwareDeclaredFor(context.knowledge.userData, subject);
       if (declared !== undefined) {
@@ -141,7 +145,9 @@ export const sensitivePortExposed: Rule = {
         if (servesSensitiveService(identity, single.port, reference.protocol, single.sensitive.service)) {
           // The file names the software, and it is the one the catalogue warns about: say so by name.
           const reason = firstSentence(single.sensitive.reason);
-          context.report({ range: reference.range, message: `${identity.software} (${label}) is ${exposure}: ${reason}`, severity: DIAGNOSTIC_SEVERITY[single.sensitive.severity], reference });
+          // A runtime is named by the catalogue's service of it (`Node.js inspector`), an image by its software.
+          const name = identity.defaults ? identity.software : single.sensitive.service;
+          context.report({ range: reference.range, message: `${name} (${label}) is ${exposure}: ${reason}`, severity: DIAGNOSTIC_SEVERITY[single.sensitive.severity], reference });
           continue;
         }
         if (imageListensOn(identity, single.port)) {

@@ -17,6 +17,8 @@ const IMAGE_FORMATS: ReadonlySet<FileFormat> = new Set(['compose', 'kubernetes',
 export type ImageEvidence =
   /** The format names no image: judge the number. */
   | { readonly kind: 'not-applicable' }
+  /** A service the Compose file builds: its Dockerfile says what runs, so the workspace model judges it. */
+  | { readonly kind: 'built' }
   /** The format could name one, and this port's does not say (a build, a custom image, a template). */
   | { readonly kind: 'unnamed' }
   | {
@@ -29,6 +31,7 @@ export type ImageEvidence =
 
 const NOT_APPLICABLE: ImageEvidence = { kind: 'not-applicable' };
 const UNNAMED: ImageEvidence = { kind: 'unnamed' };
+const BUILT: ImageEvidence = { kind: 'built' };
 
 export function imageEvidence(reference: PortReference, format: FileFormat, wiring: WiringFacts | undefined): ImageEvidence {
   if (!IMAGE_FORMATS.has(format)) {
@@ -37,6 +40,15 @@ export function imageEvidence(reference: PortReference, format: FileFormat, wiri
   switch (format) {
     case 'compose': {
       const service = wiring?.composeServices?.find((candidate) => candidate.name === reference.scope);
+      if (service?.build) {
+        // `image:` beside `build:` only names the image being built.
+        if (service.builtFrom === undefined) {
+          return BUILT;
+        }
+        return service.builtFrom
+          ? { kind: 'image', image: service.builtFrom, where: `the FROM of service ${service.name}'s Dockerfile`, commandOverridden: service.commandOverridden }
+          : UNNAMED;
+      }
       return service?.image ? { kind: 'image', image: service.image, where: `service ${service.name}'s image`, commandOverridden: service.commandOverridden } : UNNAMED;
     }
     case 'dockerfile': {
@@ -146,8 +158,11 @@ export function describeSoftwareEvidence(reference: PortReference, format: FileF
   if (evidence.kind === 'not-applicable') {
     return undefined;
   }
+  if (evidence.kind === 'built') {
+    return 'The service is built here: the FROM of its Dockerfile says what runs behind this port.';
+  }
   if (evidence.kind === 'unnamed') {
-    return 'Nothing in this file names the software behind this port (a build, or an image Port Lens does not know), so its risk is judged from the number alone.';
+    return 'Nothing names the software behind this port (a Dockerfile that cannot be read, or an image Port Lens does not know), so its risk is judged from the number alone.';
   }
   const image = `\`${evidence.image.replace(/`/g, "'")}\``;
   const identity = softwareOfImage(evidence.image);

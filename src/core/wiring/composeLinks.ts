@@ -8,6 +8,7 @@ import { COMPOSE_BASE_FILE_NAMES, COMPOSE_OVERRIDE_FILE_NAMES, PROJECT_FILE_NAME
 import { isWildcardAddress, isOpenFirewallAllow } from '../rules/exposure';
 import { bindToLoopback } from '../rules/fixEdits';
 import { composeProjectConflicts, hostPortConflict } from '../rules/hostPortConflict';
+import { runRules } from '../rules/index';
 import { sensitivePortsIn } from '../rules/sensitivity';
 import type { DiagnosticSeverity, QuickFix, TextEdit } from '../rules/types';
 import type { PortReference, SourceRange } from '../types';
@@ -69,6 +70,9 @@ function linkComposeProject(model: LinkContext, files: readonly string[], direct
   const byHost = new Map<string, string>();
   for (const service of services.values()) {
     const resolved = composeListening(model, service, projectDirectory, builder);
+    if (resolved.builtFrom !== undefined) {
+      judgeBuiltService(model, service, resolved.builtFrom, builder);
+    }
     const id = `compose:${projectDirectory}:${service.name}`;
     const publishes = service.publishes.map(({ fileName, reference }) => ({
       label: publishLabel(reference),
@@ -279,7 +283,12 @@ function nginxFilesOf(model: LinkContext, projectDirectory: string, builder: Lin
   return [...found].sort();
 }
 
-function composeListening(model: LinkContext, service: MergedService, projectDirectory: string, builder: LinkBuilder): { listening: ListeningPort[] | undefined; imageSide: ListeningPort[] | undefined; severity: DiagnosticSeverity } {
+function composeListening(
+  model: LinkContext,
+  service: MergedService,
+  projectDirectory: string,
+  builder: LinkBuilder,
+): { listening: ListeningPort[] | undefined; imageSide: ListeningPort[] | undefined; severity: DiagnosticSeverity; builtFrom?: string } {
   const declared: ListeningPort[] = [];
   const exposed: ListeningPort[] = [];
   for (const { fileName, reference } of service.exposes) {
@@ -296,6 +305,7 @@ function composeListening(model: LinkContext, service: MergedService, projectDir
   let built: ListeningPort[] = [];
   let baseImage: string | undefined;
   let buildUnknown = false;
+  let builtFrom: string | undefined;
   if (facts.build) {
     const context = resolvePath(projectDirectory, facts.build.context);
     const dockerfile = context ? resolvePath(context, facts.build.dockerfile) : undefined;
@@ -304,6 +314,7 @@ function composeListening(model: LinkContext, service: MergedService, projectDir
       builder.reads.add(dockerfile);
     }
     const dockerfileFacts = entry?.analysis.wiring?.dockerfile;
+    builtFrom = dockerfile && dockerfileFacts ? (dockerfileListening(dockerfile, dockerfileFacts, facts.build.target).baseImage ?? '') : '';
     // A `command:` or `entrypoint:` replaces the Dockerfile's CMD, and with it, often, the port
     // the app binds (`gunicorn -b 0.0.0.0:8000` beside `EXPOSE 5000`): EXPOSE is then no evidence.
     if (!dockerfile || !dockerfileFacts || facts.commandOverridden) {
@@ -327,7 +338,31 @@ function composeListening(model: LinkContext, service: MergedService, projectDir
   // else is known, or a mapping already reported as wrong would make dials to it look right.
   const listening = imageSide ?? (declared.length > 0 ? declared : undefined);
   const severity: DiagnosticSeverity = (imageSide ?? listening ?? []).some((entry) => entry.evidence.kind !== 'image') ? 'error' : 'warning';
-  return { listening, imageSide, severity };
+  return { listening, imageSide, severity, ...(builtFrom !== undefined ? { builtFrom } : {}) };
+}
+
+/**
+ * A built service's published ports, judged by `sensitive-port-exposed` with the image its
+ * Dockerfile starts FROM: the Compose file alone cannot say what runs there, so its own analysis
+ * leaves them to this.
+ */
+function judgeBuiltService(model: LinkContext, service: MergedService, builtFrom: string, builder: LinkBuilder): void {
+  const facts: ComposeServiceFacts = { ...service.facts, builtFrom };
+  for (const { fileName, reference } of service.publishes) {
+    const entry = model.file(fileName);
+    if (!entry) {
+      continue;
+    }
+    const diagnostics = runRules(
+      { text: entry.text, format: 'compose', fileName, references: [reference], problems: [], wiring: { composeServices: [facts] } },
+      { knowledge: model.knowledge },
+    );
+    for (const diagnostic of diagnostics) {
+      if (diagnostic.rule === 'sensitive-port-exposed') {
+        builder.report(fileName, diagnostic);
+      }
+    }
+  }
 }
 
 /** With host networking, every port a service listens on is a host port on every interface. */

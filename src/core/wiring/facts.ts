@@ -79,6 +79,11 @@ export interface ComposeServiceFacts {
   readonly volumes: readonly ComposeVolume[];
   /** Dials from `environment:` URLs and from `healthcheck:` commands. */
   readonly dials: readonly Dial[];
+  /**
+   * Filled in by the workspace model for a service it builds: the image its Dockerfile starts
+   * `FROM` (the stage built), or `''` when that cannot be read. Scanners leave it out.
+   */
+  readonly builtFrom?: string;
 }
 
 // ---------------------------------------------------------------------------
