@@ -74,34 +74,36 @@ function hoverMarkdown(hovers: readonly vscode.Hover[] | undefined): string {
 
 const CHECKS: readonly (readonly [string, () => Promise<void>])[] = [
   ['runs in a web worker, without Node', async () => {
+    // Opening a Compose file is what activates the extension, as it does for a user.
+    await openAt('compose.yaml', '"5432:5432"', 0);
     await activated();
     check(typeof (globalThis as { process?: unknown }).process === 'undefined', 'this host has a Node `process`');
     check(typeof (globalThis as { importScripts?: unknown }).importScripts === 'function', 'this host is not a web worker');
     check(vscode.env.uiKind === vscode.UIKind.Web, 'the workbench is not the web one');
   }],
   ['hovers a Compose port with what runs there', async () => {
-    await activated();
     const { document, position } = await openAt('compose.yaml', '"5432:5432"', 8);
+    await activated();
     const text = hoverMarkdown(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, position));
     check(/PostgreSQL/.test(text), `the hover does not name PostgreSQL: ${text.slice(0, 200)}`);
   }],
   ['reports a database published to the world', async () => {
-    await activated();
     const { document } = await openAt('compose.yaml', '"5432:5432"', 0);
+    await activated();
     const diagnostics = await diagnosticsWhere(document.uri, (all) => all.some((diagnostic) => ruleOf(diagnostic) === 'sensitive-port-exposed'));
     check(diagnostics.some((diagnostic) => /PostgreSQL/.test(diagnostic.message)), 'no PostgreSQL finding');
   }],
   ['offers to publish the Redis mapping on 127.0.0.1 only', async () => {
-    await activated();
     const { document, position } = await openAt('compose.yaml', '6379:6379', 2);
+    await activated();
     await diagnosticsWhere(document.uri, (all) => all.some((diagnostic) => diagnostic.range.contains(position)));
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, new vscode.Range(position, position));
     const titles = (actions ?? []).map((action) => action.title);
     check(titles.some((title) => /127\.0\.0\.1/.test(title)), `no loopback fix among ${JSON.stringify(titles)}`);
   }],
   ['lists the workspace ports in the sidebar, read through the workspace file system', async () => {
-    const api = await activated();
     await vscode.commands.executeCommand('portLens.workspacePorts.focus');
+    const api = await activated();
     const summary = await api.workspacePorts.ensureScanned();
     check(summary.filesScanned > 0, 'the scan read no file');
     const roots = await api.workspacePortsView.getChildren();
