@@ -158,6 +158,12 @@ export async function openSidebarAndExpand(page, label) {
   await page.locator('.workbench-hover-container').waitFor({ state: 'detached', timeout: 5_000 }).catch(() => undefined);
 }
 
+/** Hovers the published PostgreSQL mapping of the examples' compose.yaml, in either extension host. */
+async function hoverComposeMapping(page) {
+  await openFile(page, 'compose.yaml');
+  return { text: await hoverToken(page, '"5432:5432"', '5432:5432', 'Publishes'), expected: ['Publishes host port', 'all interfaces', 'PostgreSQL', 'Sensitive'] };
+}
+
 /** Each check: what a person does, what they must see, and the screenshot it leaves. */
 const CHECKS = [
   {
@@ -171,10 +177,7 @@ const CHECKS = [
   {
     name: 'hovering a Compose mapping shows both sides and the PostgreSQL warning',
     screenshot: 'hover-compose.png',
-    async run(page) {
-      await openFile(page, 'compose.yaml');
-      return { text: await hoverToken(page, '"5432:5432"', '5432:5432', 'Publishes'), expected: ['Publishes host port', 'all interfaces', 'PostgreSQL', 'Sensitive'] };
-    },
+    run: hoverComposeMapping,
   },
   {
     name: 'the Problems panel lists the conflict, the exposed database and the base-60 mapping in compose.yaml',
@@ -351,10 +354,7 @@ const WEB_WORKER_CHECKS = [
   {
     name: 'in the web worker, hovering a Compose mapping shows the PostgreSQL warning',
     screenshot: 'web-hover.png',
-    async run(page) {
-      await openFile(page, 'compose.yaml');
-      return { text: await hoverToken(page, '"5432:5432"', '5432:5432', 'Publishes'), expected: ['Publishes host port', 'PostgreSQL', 'Sensitive'] };
-    },
+    run: hoverComposeMapping,
   },
   {
     name: 'Running Extensions lists Port Lens in the web worker',

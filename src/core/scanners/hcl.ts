@@ -1218,43 +1218,56 @@ class Parser {
     return { kind: 'traversal', path: [name], range };
   }
 
-  private parseCall(name: string, start: number): HclExpression {
-    const open = this.advance();
-    const saved = this.ignoreNewlines;
-    this.ignoreNewlines = true;
-    const args: HclExpression[] = [];
-    let end = open.end;
+  /**
+   * A call's arguments or a tuple's items, separated by commas, up to `closer`; returns where the
+   * list ends. A missing comma is reported and the rest of that item skipped; a list still open at
+   * the next attribute ends there, and one open at the end of the file is remembered as unclosed.
+   */
+  private parseCommaList(open: SourceRange, closer: TokenKind, item: () => void, reportUnclosed: () => void, reportMissingComma: () => void): number {
     for (;;) {
       const kind = this.kind();
-      if (kind === TOKEN.RParen) {
-        end = this.advance().end;
-        break;
+      if (kind === closer) {
+        return this.advance().end;
       }
       if (kind === TOKEN.EOF) {
         this.unclosed.push(open);
-        end = this.text.length;
-        break;
+        return this.text.length;
       }
       if (isCloser(kind) || this.startsAttribute()) {
-        this.error(`Expected ) to close the call to ${name}, found ${this.describe()}`);
-        end = this.endBeforeAttribute();
-        break;
+        reportUnclosed();
+        return this.endBeforeAttribute();
       }
-      args.push(this.parseExpression());
-      if (this.kind() === TOKEN.Ellipsis) {
-        this.index++;
-      }
+      item();
       const after = this.kind();
       if (after === TOKEN.Comma) {
         this.index++;
-      } else if (after !== TOKEN.RParen && !isCloser(after) && after !== TOKEN.EOF && !this.startsAttribute()) {
-        this.error(`Expected , or ) in the call to ${name}, found ${this.describe()}`);
+      } else if (after !== closer && !isCloser(after) && after !== TOKEN.EOF && !this.startsAttribute()) {
+        reportMissingComma();
         this.skipExpression();
         if (this.kind() === TOKEN.Comma) {
           this.index++;
         }
       }
     }
+  }
+
+  private parseCall(name: string, start: number): HclExpression {
+    const open = this.advance();
+    const saved = this.ignoreNewlines;
+    this.ignoreNewlines = true;
+    const args: HclExpression[] = [];
+    const end = this.parseCommaList(
+      open,
+      TOKEN.RParen,
+      () => {
+        args.push(this.parseExpression());
+        if (this.kind() === TOKEN.Ellipsis) {
+          this.index++;
+        }
+      },
+      () => this.error(`Expected ) to close the call to ${name}, found ${this.describe()}`),
+      () => this.error(`Expected , or ) in the call to ${name}, found ${this.describe()}`),
+    );
     this.ignoreNewlines = saved;
     return { kind: 'call', name, args, range: { start, end } };
   }
@@ -1366,41 +1379,19 @@ class Parser {
     const saved = this.ignoreNewlines;
     this.ignoreNewlines = true;
     const items: HclExpression[] = [];
-    let end: number;
     if (this.isForExpression()) {
       this.index = openIndex;
       this.skipBalanced();
       this.ignoreNewlines = saved;
       return { kind: 'other', range: { start: open.start, end: this.previousEnd() } };
     }
-    for (;;) {
-      const kind = this.kind();
-      if (kind === TOKEN.RBracket) {
-        end = this.advance().end;
-        break;
-      }
-      if (kind === TOKEN.EOF) {
-        this.unclosed.push(open);
-        end = this.text.length;
-        break;
-      }
-      if (isCloser(kind) || this.startsAttribute()) {
-        this.error(`This [ is not closed before ${this.describe()}`, open);
-        end = this.endBeforeAttribute();
-        break;
-      }
-      items.push(this.parseExpression());
-      const after = this.kind();
-      if (after === TOKEN.Comma) {
-        this.index++;
-      } else if (after !== TOKEN.RBracket && !isCloser(after) && after !== TOKEN.EOF && !this.startsAttribute()) {
-        this.error(`Expected , or ] in this list, found ${this.describe()}`);
-        this.skipExpression();
-        if (this.kind() === TOKEN.Comma) {
-          this.index++;
-        }
-      }
-    }
+    const end = this.parseCommaList(
+      open,
+      TOKEN.RBracket,
+      () => items.push(this.parseExpression()),
+      () => this.error(`This [ is not closed before ${this.describe()}`, open),
+      () => this.error(`Expected , or ] in this list, found ${this.describe()}`),
+    );
     this.ignoreNewlines = saved;
     return { kind: 'tuple', items, range: { start: open.start, end } };
   }
