@@ -420,7 +420,8 @@ describe('regular expression safety', () => {
               // linear work 4: only more than 3 per doubling (9) there counts.
               // Two confirmations, the lower one kept: a burst of load rarely lands twice, a slope always does.
               for (let round = 0; round < 2 && measured && measured.ratio > MAX_RATIO; round++) {
-                const confirmed = growthRatio(fileName, small, textOf(run, SIZE * 4, surround, lines), REPEATS * 3);
+                // From the doubled size up, clear of the noise floor where fixed costs blur a small time.
+                const confirmed = growthRatio(fileName, large, textOf(run, SIZE * 8, surround, lines), REPEATS * 3);
                 measured = confirmed && { ...confirmed, ratio: Math.sqrt(confirmed.ratio) };
               }
               if (!measured) {
