@@ -1,6 +1,6 @@
 import type { FileFormat, PortReference, Protocol } from './types';
-import { softwareBehind } from './rules/softwareEvidence';
-import type { SoftwareBehind } from './rules/softwareEvidence';
+import { softwareEvidence } from './rules/softwareEvidence';
+import type { SoftwareEvidence } from './rules/softwareEvidence';
 import type { WiringFacts } from './wiring/facts';
 import { portProtocolKey } from './ports/knowledgeBase';
 import { LineIndex } from './text';
@@ -16,8 +16,8 @@ export interface Occurrence {
   readonly endCharacter: number;
   /** The referenced text as written, for labels. */
   readonly text: string;
-  /** What the file says runs behind the port, so the sidebar grades it as the rule does. */
-  readonly software?: SoftwareBehind;
+  /** What the file says runs behind the port, so the sidebar grades it as the rule does, with the settings of the moment. */
+  readonly evidence: SoftwareEvidence;
 }
 
 /** Occurrences of one port (or range) and protocol across the workspace. */
@@ -73,12 +73,12 @@ export class WorkspacePortIndex {
     const occurrences = references.map((reference): Occurrence => {
       const start = lines.positionAt(reference.range.start);
       const end = lines.positionAt(reference.range.end);
-      const software = softwareBehind(reference, format, wiring);
+      const evidence = softwareEvidence(reference, format, wiring);
       return {
         file,
         format,
         reference,
-        ...(software !== undefined ? { software } : {}),
+        evidence,
         line: start.line,
         character: start.character,
         endLine: end.line,

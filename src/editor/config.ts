@@ -54,6 +54,8 @@ export const SUPPORTED_LANGUAGES = [
   'dockerfile', 'dockercompose', 'yaml', 'nginx', 'iptables', 'nftables', 'shellscript', 'xml', 'ini', 'properties', 'plaintext',
   // HashiCorp's extension names Terraform `terraform`; CloudFormation templates are YAML or JSON.
   'terraform', 'json',
+  // systemd unit files, as the systemd extensions name them; without one they open as ini or plain text.
+  'systemd-unit-file',
 ] as const;
 
 /**

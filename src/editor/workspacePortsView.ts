@@ -30,11 +30,11 @@ function withoutIcons(text: string): string {
 function sensitivityOf(knowledgeBase: KnowledgeBase, occurrences: readonly Occurrence[]): 'high' | 'medium' | 'low' | undefined {
   let worst: 'high' | 'medium' | 'low' | undefined;
   const rank = { high: 3, medium: 2, low: 1 } as const;
-  for (const { reference, software } of occurrences) {
+  for (const { reference, evidence, file } of occurrences) {
     if (reference.port === null) {
       continue;
     }
-    const severity = judgedRisk(knowledgeBase, reference, software);
+    const severity = judgedRisk(knowledgeBase, reference, evidence, file);
     if (severity && (!worst || rank[severity] > rank[worst])) {
       worst = severity;
     }
@@ -157,7 +157,7 @@ export class WorkspacePortsView implements vscode.TreeDataProvider<WorkspacePort
     const summary = withoutIcons(describeReference(occurrence.reference, knowledgeBase)).replace(/\*\*/g, '');
     item.description = node.parent.kind === 'file' ? `line ${occurrence.line + 1} · ${occurrence.reference.role}` : `${occurrence.text} · ${occurrence.reference.role}`;
     item.tooltip = new vscode.MarkdownString(`${summary}\n\n\`${vscode.workspace.asRelativePath(uri)}:${occurrence.line + 1}\``);
-    const severity = judgedRisk(knowledgeBase, occurrence.reference, occurrence.software);
+    const severity = judgedRisk(knowledgeBase, occurrence.reference, occurrence.evidence, occurrence.file);
     item.iconPath = severity ? SEVERITY_ICONS[severity] : new vscode.ThemeIcon('location');
     item.contextValue = 'portOccurrence';
     item.command = {

@@ -104,7 +104,7 @@ describe('rules engine', () => {
     it('hides every rule on the line with a trailing comment, in formats that have them', () => {
       const compose = 'services:\n  cache:\n    ports:\n      - "6379:6379" # port-lens-ignore\n      - "5432:5432"\n';
       assert.deepEqual(summary('compose.yaml', compose), ['sensitive-port-exposed: 5432:5432']);
-      const nginx = 'stream {\n  server {\n    listen 23; # port-lens-ignore plaintext-protocol\n  }\n}\n';
+      const nginx = 'stream {\n  server {\n    listen 23; # port-lens-ignore plaintext-protocol\n    proxy_pass 10.0.0.5:23;\n  }\n}\n';
       assert.deepEqual(summary('nginx.conf', nginx), ['sensitive-port-exposed: 23']);
       const script = '#!/bin/sh\nufw allow 6379/tcp  # port-lens-ignore sensitive-port-exposed, plaintext-protocol\n';
       assert.deepEqual(summary('firewall.sh', script), []);

@@ -13,7 +13,7 @@ function sidebarRisks(fileName: string, text: string): string[] {
   assert.ok(scan);
   const index = new WorkspacePortIndex();
   index.setFile(fileName, scan.format, text, scan.references, scan.wiring);
-  return index.byFile().flatMap((group) => group.occurrences.map((occurrence) => `${occurrence.text}: ${judgedRisk(knowledge, occurrence.reference, occurrence.software) ?? 'none'}`));
+  return index.byFile().flatMap((group) => group.occurrences.map((occurrence) => `${occurrence.text}: ${judgedRisk(knowledge, occurrence.reference, occurrence.evidence, occurrence.file) ?? 'none'}`));
 }
 
 describe('the software behind a port', () => {

@@ -112,14 +112,14 @@ describe('wiring facts: nginx dials', () => {
   it('does not dial a name that is an upstream block defined later in the file, whatever its case', () => {
     const text = 'http {\n    server {\n        location /a { proxy_pass http://Late/; }\n        location /b { proxy_pass http://late; }\n    }\n    upstream late { server 10.0.0.9:9000; }\n}\n';
     assert.deepStrictEqual(dials(scanNginx(text)), []);
-    assert.equal(scanNginx(text).wiring, undefined);
+    assert.equal(scanNginx(text).wiring?.nginx, undefined);
   });
 
   it('does not dial IP literals', () => {
     const text = inServer('location /a { proxy_pass http://127.0.0.1:8080; }\nlocation /b { proxy_pass http://[::1]:9000; }\nlocation /c { fastcgi_pass 10.0.0.2:9000; }');
     const result = scanNginx(text);
     assert.equal(result.references.filter((reference) => reference.role === 'upstream').length, 3);
-    assert.equal(result.wiring, undefined);
+    assert.equal(result.wiring?.nginx, undefined);
   });
 
   it('does not dial an address holding a variable, but keeps a port followed by $request_uri', () => {
@@ -132,7 +132,7 @@ describe('wiring facts: nginx dials', () => {
 
   it('does not dial unix sockets', () => {
     const text = inServer('location / { proxy_pass http://unix:/run/app.sock:/; }\nlocation ~ \\.php$ { fastcgi_pass unix:/run/php/php-fpm.sock; }');
-    assert.equal(scanNginx(text).wiring, undefined);
+    assert.equal(scanNginx(text).wiring?.nginx, undefined);
   });
 
   it('dials a stream proxy_pass host:port', () => {
@@ -160,8 +160,8 @@ describe('wiring facts: nginx dials', () => {
     ]);
   });
 
-  it('leaves the wiring out of a file without dials', () => {
-    assert.equal(scanNginx(inServer('listen 8080;')).wiring, undefined);
+  it('leaves the dials out of a file without dials', () => {
+    assert.equal(scanNginx(inServer('listen 8080;')).wiring?.nginx, undefined);
   });
 });
 

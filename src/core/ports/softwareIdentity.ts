@@ -57,6 +57,107 @@ export function softwareOfImage(image: string): ImageSoftware | undefined {
   return runtime ? { image, software: runtime } : undefined;
 }
 
+/**
+ * Programs and unit names as a host runs them (systemd's `ExecStart=/usr/bin/redis-server`, a
+ * `redis.socket`), with the image whose default ports they share and, where the image names
+ * its packaging rather than the program, the program's own name.
+ */
+const PROGRAMS: Readonly<Record<string, { readonly image: string; readonly software?: string }>> = {
+  'redis-server': { image: 'redis' },
+  redis: { image: 'redis' },
+  'valkey-server': { image: 'valkey/valkey' },
+  valkey: { image: 'valkey/valkey' },
+  mysqld: { image: 'mysql' },
+  mysql: { image: 'mysql' },
+  mariadbd: { image: 'mariadb' },
+  mariadb: { image: 'mariadb' },
+  postgres: { image: 'postgres' },
+  postmaster: { image: 'postgres' },
+  postgresql: { image: 'postgres' },
+  mongod: { image: 'mongo' },
+  mongodb: { image: 'mongo' },
+  memcached: { image: 'memcached' },
+  dockerd: { image: 'docker', software: 'Docker Engine' },
+  docker: { image: 'docker', software: 'Docker Engine' },
+  etcd: { image: 'quay.io/coreos/etcd' },
+  elasticsearch: { image: 'elasticsearch' },
+  kibana: { image: 'kibana' },
+  'grafana-server': { image: 'grafana/grafana' },
+  grafana: { image: 'grafana/grafana' },
+  prometheus: { image: 'prom/prometheus' },
+  node_exporter: { image: 'prom/node-exporter' },
+  'prometheus-node-exporter': { image: 'prom/node-exporter' },
+  'rabbitmq-server': { image: 'rabbitmq' },
+  rabbitmq: { image: 'rabbitmq' },
+  zookeeper: { image: 'zookeeper' },
+  kafka: { image: 'apache/kafka' },
+  'kafka-server-start.sh': { image: 'apache/kafka' },
+  consul: { image: 'hashicorp/consul' },
+  vault: { image: 'hashicorp/vault' },
+  influxd: { image: 'influxdb' },
+  influxdb: { image: 'influxdb' },
+  'clickhouse-server': { image: 'clickhouse/clickhouse-server' },
+  clickhouse: { image: 'clickhouse/clickhouse-server' },
+  minio: { image: 'minio/minio' },
+  nginx: { image: 'nginx' },
+  httpd: { image: 'httpd' },
+  apache2: { image: 'httpd' },
+  couchdb: { image: 'couchdb' },
+  cassandra: { image: 'cassandra' },
+  neo4j: { image: 'neo4j' },
+  'nats-server': { image: 'nats' },
+  mosquitto: { image: 'eclipse-mosquitto' },
+  squid: { image: 'ubuntu/squid' },
+  named: { image: 'ubuntu/bind9' },
+  slapd: { image: 'osixia/openldap' },
+  jenkins: { image: 'jenkins/jenkins' },
+  gitea: { image: 'gitea/gitea' },
+  traefik: { image: 'traefik' },
+  caddy: { image: 'caddy' },
+  'docker-registry': { image: 'registry' },
+  jupyter: { image: 'jupyter/base-notebook' },
+};
+
+/** Interpreters and runtimes as programs: the app they run decides the port, they own their debuggers'. */
+const RUNTIME_PROGRAMS: Readonly<Record<string, string>> = {
+  node: 'Node.js',
+  nodejs: 'Node.js',
+  python: 'Python',
+  python3: 'Python',
+  gunicorn: 'Python',
+  uvicorn: 'Python',
+  java: 'Java',
+  php: 'PHP',
+  'php-fpm': 'PHP',
+  ruby: 'Ruby',
+  dotnet: '.NET',
+  deno: 'Deno',
+  bun: 'Bun',
+};
+
+/**
+ * The software a program path (`/usr/sbin/mysqld`) or a unit name stem (`redis`,
+ * `postgresql@14-main`) names. Version suffixes (`python3.12`, `php8.2-fpm`) are read through.
+ */
+export function softwareOfProgram(program: string): ImageSoftware | undefined {
+  const base = program.slice(program.lastIndexOf('/') + 1).toLowerCase();
+  // A template instance names its program before the `@`: postgresql@14-main.
+  const name = base.includes('@') ? base.slice(0, base.indexOf('@')) : base;
+  const candidates = [name, name.replace(/[\d.]+$/, ''), name.replace(/\d+(?:\.\d+)*(?=-)/, '')];
+  for (const candidate of candidates) {
+    const known = PROGRAMS[candidate];
+    const defaults = known ? lookupImage(known.image) : undefined;
+    if (known && defaults) {
+      return { image: known.image, software: known.software ?? defaults.software, defaults };
+    }
+    const runtime = RUNTIME_PROGRAMS[candidate];
+    if (runtime) {
+      return { image: candidate, software: runtime };
+    }
+  }
+  return undefined;
+}
+
 /** Words that name no particular software: vendors, editions, transports and kinds of interface. */
 const GENERIC_WORDS: ReadonlySet<string> = new Set([
   'a', 'also', 'and', 'api', 'apache', 'admin', 'bitnami', 'ce', 'client', 'clients', 'cloud', 'community', 'connections', 'console',

@@ -2,22 +2,16 @@ import { exposureOf, firstSentence, portLabel } from './exposure';
 import { bindToLoopback, restrictToSource, SOURCE_PLACEHOLDER_V6, SOURCE_PLACEHOLDER_V4 } from './fixEdits';
 import { imageListensOn, servesSensitiveService, softwareOfImage } from '../ports/softwareIdentity';
 import type { SensitiveSeverity } from '../ports/portData';
-import { imageEvidence } from './softwareEvidence';
+import { judgeSensitivePort, softwareEvidence, subjectOf, usuallySomethingElse } from './softwareEvidence';
+import type { SoftwareEvidence } from './softwareEvidence';
 import { DIAGNOSTIC_SEVERITY, sensitivePortsIn } from './sensitivity';
 import type { SensitivePort } from './sensitivity';
-import type { FileFormat, PortReference } from '../types';
-import { softwareDeclaredFor } from '../ports/userData';
+import type { PortReference } from '../types';
 import type { SoftwareSubject } from '../ports/userData';
-import type { ImageEvidence } from './softwareEvidence';
 import type { DiagnosticSeverity, QuickFix, Rule, RuleContext } from './types';
 
 /** How many services a range's message names before it counts the rest. */
 const NAMED_IN_RANGE = 3;
-
-/** 3000 is Grafana's default, but far more often a Node.js dev server. */
-function usuallySomethingElse({ sensitive, curated }: SensitivePort): boolean {
-  return curated.length > 1 && curated[0].service !== sensitive.service && curated[0].software !== sensitive.service;
-}
 
 /** The catalogue's service, qualified when the port is better known for something else. */
 function describeSingle(found: SensitivePort, label: string, exposure: string): string {
@@ -36,17 +30,14 @@ function describeRange(found: readonly SensitivePort[], label: string, exposure:
 }
 
 /**
- * A port the catalogue does not list, published by an image whose command is replaced, may be
- * that image's dangerous service moved elsewhere (`redis-server --port 6380`): the image's own
- * sensitive listener, when it has exactly one, is what listens there.
+ * A port away from the software's defaults may be its dangerous service moved there: an image
+ * whose command is replaced (`redis-server --port 6380`), or a socket unit that hands its port to
+ * the program it starts. The software's own sensitive listener, when it has exactly one, is what
+ * answers there.
  */
-function movedSensitiveListener(context: RuleContext, reference: PortReference): { software: string; sensitive: SensitivePort } | undefined {
-  const evidence = imageEvidence(reference, context.format, context.wiring);
-  if (evidence.kind !== 'image' || !evidence.commandOverridden) {
-    return undefined;
-  }
-  const identity = softwareOfImage(evidence.image);
-  if (!identity?.defaults) {
+function movedSensitiveListener(context: RuleContext, reference: PortReference, evidence: SoftwareEvidence): { software: string; sensitive: SensitivePort; how: string } | undefined {
+  const identity = evidence.kind === 'image' && evidence.commandOverridden ? softwareOfImage(evidence.image) : evidence.kind === 'program' ? evidence.identity : undefined;
+  if (!identity?.defaults || reference.port === null || imageListensOn(identity, reference.port)) {
     return undefined;
   }
   const candidates: SensitivePort[] = [];
@@ -59,17 +50,11 @@ function movedSensitiveListener(context: RuleContext, reference: PortReference):
       candidates.push(entry);
     }
   }
-  return candidates.length === 1 ? { software: identity.software, sensitive: candidates[0] } : undefined;
-}
-
-/** What `portLens.services` keys a port by: its Compose service or Kubernetes workload, its image, its file. */
-function subjectOf(reference: PortReference, format: FileFormat, evidence: ImageEvidence, fileName: string | undefined): SoftwareSubject {
-  const service = format === 'compose' ? reference.scope : format === 'kubernetes' ? reference.scope?.slice(reference.scope.indexOf('/') + 1) : undefined;
-  return {
-    ...(service ? { service } : {}),
-    ...(evidence.kind === 'image' ? { image: evidence.image } : {}),
-    ...(fileName ? { fileName } : {}),
-  };
+  if (candidates.length !== 1) {
+    return undefined;
+  }
+  const how = evidence.kind === 'program' ? `The socket hands this port to ${identity.software}, whose default is ${candidates[0].port}.` : `Its command moves it from its default port ${candidates[0].port}.`;
+  return { software: identity.software, sensitive: candidates[0], how };
 }
 
 /**
@@ -91,9 +76,8 @@ function declareFix(subject: SoftwareSubject, service: string): QuickFix | undef
 /** A guess from the number alone is at most a warning: it must not fail CI on someone's own web app. */
 const GUESS_SEVERITY: Readonly<Record<SensitiveSeverity, DiagnosticSeverity>> = { high: 'warning', medium: 'warning', low: 'info' };
 
-function describeGuess({ sensitive, port }: SensitivePort, label: string, exposure: string, runtime: string | undefined): string {
-  const what = runtime ? `a ${runtime} app` : 'software this file does not name';
-  return `Port ${label} is ${exposure}. ${port} is also used by ${sensitive.service}: ${firstSentence(sensitive.reason)} Here it runs ${what}, so this rests on the port number alone.`;
+function describeGuess({ sensitive, port }: SensitivePort, label: string, exposure: string, here: string): string {
+  return `Port ${label} is ${exposure}. ${port} is also used by ${sensitive.service}: ${firstSentence(sensitive.reason)} Here ${here}, so this rests on the port number alone.`;
 }
 
 export const sensitivePortExposed: Rule = {
@@ -112,61 +96,42 @@ export const sensitivePortExposed: Rule = {
         continue;
       }
       const found = sensitivePortsIn(context.knowledge, reference.port, reference.endPort, reference.protocol);
-      if (found.length === 0) {
-        const moved = reference.port === reference.endPort ? movedSensitiveListener(context, reference) : undefined;
-        if (moved) {
-          context.report({ range: reference.range, message: `${moved.software} (${portLabel(reference)}) is ${exposure}: ${firstSentence(moved.sensitive.sensitive.reason)} Its command moves it from its default port ${moved.sensitive.port}.`, severity: DIAGNOSTIC_SEVERITY[moved.sensitive.sensitive.severity], reference });
-        }
-        continue;
-      }
       const label = portLabel(reference);
-      if (reference.port !== reference.endPort) {
+      if (found.length > 0 && reference.port !== reference.endPort) {
         context.report({ range: reference.range, message: describeRange(found, label, exposure), severity: DIAGNOSTIC_SEVERITY[found[0].sensitive.severity], reference });
         continue;
       }
-      const single = found[0];
-      const evidence = imageEvidence(reference, context.format, context.wiring);
-      if (evidence.kind === 'built') {
-        // Judged by the workspace model, which reads the Dockerfile the service builds.
-        continue;
-      }
-      const subject = subjectOf(reference, context.format, evidence, context.fileName);
-      const declared = evidence.kind === 'not-applicable' ? undefined : softwareDeclaredFor(context.knowledge.userData, subject);
-      if (declared !== undefined) {
-        // The user said what runs here: that settles it, by name or not at all.
-        if (servesSensitiveService({ image: subject.image ?? '', software: declared }, single.port, reference.protocol, single.sensitive.service)) {
-          context.report({ range: reference.range, message: `${declared} (${label}) is ${exposure}: ${firstSentence(single.sensitive.reason)}`, severity: DIAGNOSTIC_SEVERITY[single.sensitive.severity], reference });
+      const evidence = softwareEvidence(reference, context.format, context.wiring);
+      const single = found[0] as SensitivePort | undefined;
+      const judgement = single ? judgeSensitivePort(context.knowledge, reference, single, evidence, context.fileName) : undefined;
+      if (!judgement || judgement.kind === 'other' || judgement.kind === 'guess') {
+        const moved = reference.port === reference.endPort ? movedSensitiveListener(context, reference, evidence) : undefined;
+        if (moved) {
+          context.report({ range: reference.range, message: `${moved.software} (${label}) is ${exposure}: ${firstSentence(moved.sensitive.sensitive.reason)} ${moved.how}`, severity: DIAGNOSTIC_SEVERITY[moved.sensitive.sensitive.severity], reference });
+          continue;
         }
+      }
+      if (!single || !judgement) {
         continue;
       }
-      const identity = evidence.kind === 'image' ? softwareOfImage(evidence.image) : undefined;
-      const notThis = declareFix(subject, single.sensitive.service);
-      if (identity && evidence.kind === 'image') {
-        if (servesSensitiveService(identity, single.port, reference.protocol, single.sensitive.service)) {
+      switch (judgement.kind) {
+        case 'number':
+          context.report({ range: reference.range, message: describeSingle(single, label, exposure), severity: DIAGNOSTIC_SEVERITY[single.sensitive.severity], reference });
+          break;
+        case 'named':
           // The file names the software, and it is the one the catalogue warns about: say so by name.
-          const reason = firstSentence(single.sensitive.reason);
-          // A runtime is named by the catalogue's service of it (`Node.js inspector`), an image by its software.
-          const name = identity.defaults ? identity.software : single.sensitive.service;
-          context.report({ range: reference.range, message: `${name} (${label}) is ${exposure}: ${reason}`, severity: DIAGNOSTIC_SEVERITY[single.sensitive.severity], reference });
-          continue;
+          context.report({ range: reference.range, message: `${judgement.name} (${label}) is ${exposure}: ${firstSentence(single.sensitive.reason)}`, severity: DIAGNOSTIC_SEVERITY[single.sensitive.severity], reference });
+          break;
+        case 'guess': {
+          // Nothing names what listens here: the number alone is a guess, said as one, and never fails a build.
+          const notThis = declareFix(subjectOf(evidence, context.fileName), single.sensitive.service);
+          context.report({ range: reference.range, message: describeGuess(single, label, exposure, judgement.here), severity: GUESS_SEVERITY[single.sensitive.severity], reference, ...(notThis ? { fixes: [notThis] } : {}) });
+          break;
         }
-        if (imageListensOn(identity, single.port)) {
-          // The image serves something else on this port (Portainer's web UI on 9000): the number's other meanings do not apply.
-          continue;
-        }
+        default:
+          // Something else answers here, or the workspace model judges it with a neighbouring file.
+          break;
       }
-      // A risk short of high that applies only if the port serves its less common use is noise, not a finding.
-      if (single.sensitive.severity !== 'high' && usuallySomethingElse(single)) {
-        continue;
-      }
-      // A port the user added to the catalogue is their own statement about what runs there.
-      if (evidence.kind === 'not-applicable' || single.sensitive.origin === 'user') {
-        context.report({ range: reference.range, message: describeSingle(single, label, exposure), severity: DIAGNOSTIC_SEVERITY[single.sensitive.severity], reference });
-        continue;
-      }
-      // Nothing names what listens here (a build, a custom image, a runtime's own app): the number alone
-      // is a guess, so it is said as one and never fails a build.
-      context.report({ range: reference.range, message: describeGuess(single, label, exposure, identity?.software), severity: GUESS_SEVERITY[single.sensitive.severity], reference, ...(notThis ? { fixes: [notThis] } : {}) });
     }
   },
   fixes(diagnostic, context) {

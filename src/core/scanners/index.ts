@@ -46,10 +46,11 @@ const NAME_RULES: readonly { readonly pattern: RegExp; readonly format: FileForm
   { pattern: /(?:^|\/)sshd_config(?:\.d\/[^/]+\.conf)?$/i, format: 'sshd' },
   { pattern: /(?:^|\/)(?:httpd|apache2?|ports)\.conf$/i, format: 'apache' },
   { pattern: /(?:^|\/)(?:apache2|httpd)\/(?:[^/]+\/)*[^/]+\.conf$/i, format: 'apache' },
+  // systemd units before the `sites-*` folders, which take any name.
+  { pattern: /\.(?:socket|service)$/i, format: 'systemd' },
   // Debian's Apache uses the same directory names, so its paths are matched first.
   { pattern: /(?:^|\/)sites-(?:available|enabled)\/[^/]+$/i, format: 'nginx' },
   { pattern: /(?:^|\/)haproxy[^/]*\.cfg$/i, format: 'haproxy' },
-  { pattern: /\.socket$/i, format: 'systemd' },
   { pattern: /\.tf$/i, format: 'terraform' },
 ];
 
@@ -149,5 +150,5 @@ export function scanFile(fileName: string, text: string, options?: ScanOptions &
  */
 export const CANDIDATE_FILE_GLOB =
   '**/{Dockerfile,Dockerfile.*,*.dockerfile,Containerfile,Containerfile.*,*.containerfile,*.yaml,*.yml,*.conf,*.nginx,*.nft,' +
-  'rules.v4,rules.v6,*.rules,*.iptables,*.ip6tables,*.sh,*.bash,*.zsh,*.xml,sshd_config,*.socket,*.cfg,conf,sites-available/*,sites-enabled/*,' +
+  'rules.v4,rules.v6,*.rules,*.iptables,*.ip6tables,*.sh,*.bash,*.zsh,*.xml,sshd_config,*.socket,*.service,*.cfg,conf,sites-available/*,sites-enabled/*,' +
   '*.tf,*.json,*.template}';

@@ -12,7 +12,7 @@
  * named like `stream.d`/`streams-enabled`, which distributions include inside `stream`.
  */
 import type { Mutable, PortReference, Protocol, Scanner, ScanProblem, SourceRange } from '../types';
-import type { Dial } from '../wiring/facts';
+import type { Dial, Forward, ServedListener } from '../wiring/facts';
 import { failureReason, MAX_PORT, NESTED_TOO_DEEPLY, problem } from './portSyntax';
 
 // ---------------------------------------------------------------------------------------------
@@ -561,16 +561,41 @@ interface Frame {
   readonly data: boolean;
   /** Set for a `server` block of the http or stream module. */
   readonly server?: ServerBlock;
+  /** The server block this frame is in, at any depth: its listeners relay what its `*_pass` directives name. */
+  readonly enclosing?: ServerBlock;
 }
 
 /** What the scanner notes about one `server { … }` while reading it. */
 interface ServerBlock {
-  readonly keyword: NginxToken;
+  /** The `server` keyword; absent for the server a snippet is included in. */
+  readonly keyword: NginxToken | undefined;
   readonly scope: 'http' | 'stream';
   hasListen: boolean;
   /** An included file may hold the `listen`. */
   hasInclude: boolean;
+  /** Spans of the listen references the block makes, its implicit `*:80` included. */
+  readonly listens: SourceRange[];
+  /** Where its `*_pass` directives relay connections, filled in as the addresses are read at the end. */
+  readonly forwards: Forward[];
+  /** An include that may add locations, or an address the file cannot fix: what answers is out of sight. */
+  undecided: boolean;
+  /** `text|port` of each forward, so a target written in many locations counts once. */
+  readonly forwardKeys: Set<string>;
+  /** Targets read so far, repeats included: a `*_pass` that adds none names nothing the file fixes. */
+  targetsRead: number;
 }
+
+/**
+ * Most targets one server block keeps. Many `proxy_pass` lines to an upstream of many servers
+ * would otherwise cost their product; past this, what answers is left undecided.
+ */
+const MAX_FORWARDS_PER_SERVER = 256;
+
+/**
+ * Included files that hold parameters, types or TLS settings, never a location or a `*_pass`:
+ * `include proxy_params;` in a server leaves what answers it in plain sight.
+ */
+const PARAMETER_INCLUDE = /(?:_params|\.types|ssl[^/]*|tls[^/]*|letsencrypt[^/]*|headers[^/]*)$/i;
 
 /** One address and port range a `listen` opens, for the duplicate checks at the end. */
 interface ListenSocket {
@@ -613,7 +638,16 @@ class NginxScan implements DirectiveVisitor {
     readonly schemeRequired: boolean;
     /** The directive, for the dial's label. */
     readonly label: string;
+    /** The server block whose listeners the address relays to. */
+    readonly server: ServerBlock | undefined;
   }[] = [];
+  /** Server blocks with listeners, in file order, for their served-listener facts. */
+  private readonly servers: ServerBlock[] = [];
+  /** Ports of each upstream block's `server` entries, by lower-case name; `undefined` for one the file does not fix. */
+  private readonly upstreamPorts = new Map<string, (number | undefined)[]>();
+  private readonly upstreamPortSets = new Map<string, Set<number | undefined>>();
+  /** The listens and `*_pass` directives of a snippet outside any server block: the server it is included in. */
+  private readonly snippetServer: ServerBlock;
   private readonly sockets: ListenSocket[] = [];
   /** Hosts of the http upstream addresses read so far that have a port, written or implied by the scheme. */
   private readonly httpHostsWithPort = new Set<string>();
@@ -630,7 +664,10 @@ class NginxScan implements DirectiveVisitor {
     private readonly defaultScope: Scope,
     /** The scanned text, for the dials' text as written. */
     private readonly source: string,
-  ) {}
+  ) {
+    this.snippetServer = newServerBlock(undefined, defaultScope === 'stream' ? 'stream' : 'http');
+    this.frames[0] = { ...this.frames[0], enclosing: this.snippetServer };
+  }
 
   openBlock(block: OpenBlock): void {
     const parent = this.frames[this.frames.length - 1];
@@ -650,12 +687,15 @@ class NginxScan implements DirectiveVisitor {
       }
     }
     const context = parent.context ?? (name === 'http' || name === 'stream' || name === 'mail' ? name : undefined);
-    const frame: Frame = { block, context, dropped, data: parent.data || (name !== undefined && DATA_BLOCKS.has(name)) };
+    // A snippet's top-level locations belong to the server it is included in; its http or stream block does not.
+    const enclosing = parent.block || !MAIN_CONTEXT_BLOCKS.has(name ?? '') ? parent.enclosing : undefined;
+    const frame: Frame = { block, context, dropped, data: parent.data || (name !== undefined && DATA_BLOCKS.has(name)), ...(enclosing ? { enclosing } : {}) };
     const scope = context ?? this.defaultScope;
     const parentName = parent.block?.name?.text;
     // A server block sits right inside its module's block, or at the top of a snippet included there.
     if (!dropped && !frame.data && name === 'server' && block.name && scope !== 'mail' && (parentName === scope || parent.block === undefined)) {
-      this.frames.push({ ...frame, server: { keyword: block.name, scope, hasListen: false, hasInclude: false } });
+      const server = newServerBlock(block.name, scope);
+      this.frames.push({ ...frame, server, enclosing: server });
       return;
     }
     this.frames.push(frame);
@@ -663,7 +703,7 @@ class NginxScan implements DirectiveVisitor {
 
   closeBlock(): void {
     const server = this.frames.pop()?.server;
-    if (!server || server.hasListen || server.hasInclude) {
+    if (!server?.keyword || server.hasListen || server.hasInclude) {
       return;
     }
     if (server.scope === 'http') {
@@ -672,6 +712,8 @@ class NginxScan implements DirectiveVisitor {
       reference.port = 80;
       reference.endPort = 80;
       this.references.push(reference);
+      server.listens.push(reference.range);
+      this.servers.push(server);
     } else {
       this.problems.push(problem(rangeOf(server.keyword), 'missing-listen', 'no "listen" is defined for server: a stream server has no default port, so it needs a listen directive'));
     }
@@ -696,6 +738,10 @@ class NginxScan implements DirectiveVisitor {
       if (frame.server) {
         frame.server.hasInclude = true;
       }
+      const included = directive.args[0];
+      if (frame.enclosing && !(included && !included.hasVariable && PARAMETER_INCLUDE.test(included.text))) {
+        frame.enclosing.undecided = true;
+      }
     } else if (name === 'listen') {
       if (parentName === 'server' || parent === undefined) {
         if (frame.server) {
@@ -703,23 +749,28 @@ class NginxScan implements DirectiveVisitor {
         } else if (parent === undefined) {
           this.topLevelListens.push(directive.name);
         }
-        this.listen(directive, scope, frame.server);
+        this.listen(directive, scope, frame.server, frame.enclosing);
       } else {
         this.problems.push(problem(rangeOf(directive.name), 'misplaced-directive', `"listen" directive is not allowed here: it belongs directly inside a server block, not in ${parentName ? `"${parentName}"` : 'this block'}`));
       }
     } else if (name === 'server' && parentName === 'upstream') {
       this.upstreamServer(directive, scope, parent?.args[0]?.text);
     } else if (name === 'proxy_pass') {
-      this.proxyPass(directive, scope);
+      this.proxyPass(directive, scope, frame.enclosing);
     } else if (PASS_DIRECTIVES.has(name) && scope === 'http') {
-      this.pass(directive, scope);
+      this.pass(directive, scope, frame.enclosing);
     }
   }
 
   /** Reads the upstream URLs once every `upstream` name in the file is known, and checks the listens against each other. */
   finish(): void {
-    for (const { url, scope, schemes, schemeRequired, label } of this.passes) {
-      this.passUrl(url, scope, schemes, schemeRequired, label);
+    for (const { url, scope, schemes, schemeRequired, label, server } of this.passes) {
+      const targetsRead = server ? server.targetsRead : 0;
+      this.passUrl(url, scope, schemes, schemeRequired, label, server);
+      if (server && server.targetsRead === targetsRead) {
+        // The address named nothing the file fixes (a variable host, an invalid URL): out of sight.
+        server.undecided = true;
+      }
     }
     if (this.dials.length > 0 && this.upstreamNames.size > 0) {
       // A `*_pass` address names an upstream block (matched without regard to case) before any host;
@@ -798,7 +849,7 @@ class NginxScan implements DirectiveVisitor {
     }
   }
 
-  private listen(directive: Directive, scope: Scope, server: ServerBlock | undefined): void {
+  private listen(directive: Directive, scope: Scope, server: ServerBlock | undefined, enclosing: ServerBlock | undefined): void {
     const address = directive.args[0];
     if (!address) {
       this.problems.push(problem(rangeOf(directive.name), 'missing-port', 'invalid number of arguments in "listen" directive: it needs an address, a port or both'));
@@ -815,6 +866,7 @@ class NginxScan implements DirectiveVisitor {
       reference.endPort = null;
       reference.rawText = text;
       this.references.push(reference);
+      this.served(enclosing, reference.range);
       return;
     }
     // nginx reads the address before the parameters, and stops at the first problem.
@@ -865,6 +917,7 @@ class NginxScan implements DirectiveVisitor {
       reference.hostIp = hostIp;
     }
     this.references.push(reference);
+    this.served(enclosing, reference.range);
     if (scope !== 'mail') {
       this.sockets.push({ server, scope, protocol, address: socketAddress(value.host, text[0] === '['), port: reference.port, endPort: reference.endPort, setsOptions, range });
     }
@@ -873,38 +926,67 @@ class NginxScan implements DirectiveVisitor {
   /** `server address [parameters]` inside `upstream NAME { … }`. */
   private upstreamServer(directive: Directive, scope: Scope, upstreamName: string | undefined): void {
     const address = directive.args[0];
+    const ports = upstreamName === undefined ? undefined : getOrCreate(this.upstreamPorts, upstreamName.toLowerCase());
     if (!address || address.hasVariable || address.text.toLowerCase().startsWith('unix:')) {
+      // A socket file is no port of this host; a variable is one the file does not fix.
+      if (address?.hasVariable) {
+        ports?.push(undefined);
+      }
       return;
     }
     // `service=` asks DNS SRV records for the ports.
     if (directive.args.some((arg) => arg.text.startsWith('service='))) {
+      ports?.push(undefined);
       return;
     }
-    this.upstreamAddress(address, 0, address.text.length, {
+    const port = this.upstreamAddress(address, 0, address.text.length, {
       scope,
       implicitPort: scope === 'http' ? 80 : undefined,
       missingPortIsError: scope !== 'http',
       ...(upstreamName ? { name: upstreamName, dial: { via: 'upstream', label: `upstream ${upstreamName}` } } : {}),
     });
+    ports?.push(port);
   }
 
-  private proxyPass(directive: Directive, scope: Scope): void {
+  private proxyPass(directive: Directive, scope: Scope, server: ServerBlock | undefined): void {
     if (scope === 'mail' || !this.takesOneAddress(directive)) {
       return;
     }
     const url = directive.args[0];
     if (scope === 'http') {
-      this.passes.push({ url, scope, schemes: HTTP_PROXY_SCHEMES, schemeRequired: true, label: 'proxy_pass' });
+      this.passes.push({ url, scope, schemes: HTTP_PROXY_SCHEMES, schemeRequired: true, label: 'proxy_pass', server });
     } else {
-      this.passes.push({ url, scope, schemes: NO_SCHEMES, schemeRequired: false, label: 'proxy_pass' });
+      this.passes.push({ url, scope, schemes: NO_SCHEMES, schemeRequired: false, label: 'proxy_pass', server });
     }
   }
 
-  private pass(directive: Directive, scope: Scope): void {
+  private pass(directive: Directive, scope: Scope, server: ServerBlock | undefined): void {
     const schemes = PASS_DIRECTIVES.get(directive.name.text);
     if (schemes && this.takesOneAddress(directive)) {
-      this.passes.push({ url: directive.args[0], scope, schemes, schemeRequired: false, label: directive.name.text });
+      this.passes.push({ url: directive.args[0], scope, schemes, schemeRequired: false, label: directive.name.text, server });
     }
+  }
+
+  /** Notes a listener of a server block (or of the server a snippet is included in). */
+  private served(server: ServerBlock | undefined, range: SourceRange): void {
+    if (!server) {
+      return;
+    }
+    if (server.listens.length === 0) {
+      this.servers.push(server);
+    }
+    server.listens.push(range);
+  }
+
+  /** What each listener relays to, once every address is read: the served-listener facts. */
+  servedListeners(): ServedListener[] {
+    const listeners: ServedListener[] = [];
+    for (const server of this.servers) {
+      for (const range of server.listens) {
+        listeners.push({ range, forwards: server.forwards, undecided: server.undecided });
+      }
+    }
+    return listeners.sort((a, b) => a.range.start - b.range.start);
   }
 
   /** The `*_pass` directives take exactly one address. */
@@ -918,7 +1000,7 @@ class NginxScan implements DirectiveVisitor {
   }
 
   /** An upstream URL: optional scheme, then `host[:port]`, then (for HTTP) a URI that is not ours. */
-  private passUrl(url: NginxToken, scope: Scope, schemes: Schemes, schemeRequired: boolean, label: string): void {
+  private passUrl(url: NginxToken, scope: Scope, schemes: Schemes, schemeRequired: boolean, label: string, server?: ServerBlock): void {
     const { text } = url;
     const lower = text.toLowerCase();
     let hostStart = 0;
@@ -979,6 +1061,9 @@ class NginxScan implements DirectiveVisitor {
     // A name of an upstream block (matched without regard to case) comes before any host name.
     if (!bracketed && this.lowerCaseUpstreamNames().has(host.toLowerCase())) {
       const port = colon < 0 ? undefined : parseNginxPorts(authority.slice(colon + 1), false);
+      if (server && port === undefined) {
+        this.forwardToUpstream(server, url, host);
+      }
       if (port?.ok) {
         this.problems.push(problem(range, 'upstream-port', `upstream "${host}" may not have port ${port.port}: a name of an upstream block takes no port, its servers carry them`));
       } else if (port) {
@@ -1002,12 +1087,52 @@ class NginxScan implements DirectiveVisitor {
     }
     // A variable right after the port could carry more digits, unless it always holds a path.
     const portComplete = !cutByVariable || URI_VARIABLE.test(text.slice(hostEnd));
-    this.upstreamAddress(url, hostStart, hostEnd, {
+    const forwardPort = this.upstreamAddress(url, hostStart, hostEnd, {
       scope,
       implicitPort: schemePort,
       missingPortIsError: false,
       ...(portComplete ? { dial: { via: 'proxy_pass', label } } : {}),
     });
+    if (server && forwardPort !== undefined && portComplete) {
+      addForward(server, { text: `${label} ${text}`, range, port: forwardPort });
+    }
+  }
+
+  /** A `*_pass` to an upstream block relays to each of its servers; one the file does not fix leaves it out of sight. */
+  private forwardToUpstream(server: ServerBlock, url: NginxToken, name: string): void {
+    const lower = name.toLowerCase();
+    server.targetsRead++;
+    if (server.forwardKeys.has(`upstream:${lower}`)) {
+      // Another location of this server already relays to it.
+      return;
+    }
+    server.forwardKeys.add(`upstream:${lower}`);
+    const ports = this.distinctUpstreamPorts(lower);
+    if (ports.size === 0) {
+      server.undecided = true;
+    }
+    const range = nginxTokenSpan(url);
+    for (const port of ports) {
+      if (server.forwards.length >= MAX_FORWARDS_PER_SERVER) {
+        server.undecided = true;
+        break;
+      }
+      if (port === undefined) {
+        server.undecided = true;
+      } else {
+        addForward(server, { text: `upstream ${name}`, range, port });
+      }
+    }
+  }
+
+  /** An upstream's ports without repeats, worked out once: many servers of one upstream often share a port. */
+  private distinctUpstreamPorts(lowerName: string): Set<number | undefined> {
+    let ports = this.upstreamPortSets.get(lowerName);
+    if (!ports) {
+      ports = new Set(this.upstreamPorts.get(lowerName) ?? []);
+      this.upstreamPortSets.set(lowerName, ports);
+    }
+    return ports;
   }
 
   private upstreamAddress(
@@ -1015,13 +1140,13 @@ class NginxScan implements DirectiveVisitor {
     from: number,
     to: number,
     options: { scope: Scope; implicitPort: number | undefined; missingPortIsError: boolean; name?: string; dial?: DialSource },
-  ): void {
+  ): number | undefined {
     const text = token.text.slice(from, to);
     const range = nginxTokenSpan(token, from, to);
     const split = splitAddress(token.text, from, to);
     if (!split.ok) {
       this.problems.push(problem(range, split.code, `${split.reason} in upstream "${text}": ${explain(split.code)}`));
-      return;
+      return undefined;
     }
     const { value } = split;
     // Built property by property: spreading a shared base into each reference is slow in V8.
@@ -1044,15 +1169,16 @@ class NginxScan implements DirectiveVisitor {
         reference.flags = ['implicit-port'];
         this.references.push(reference);
         this.addDial(token, from, to, value.host, options.implicitPort, undefined, options.dial);
+        return options.implicitPort;
       } else if (options.missingPortIsError) {
         this.problems.push(problem(range, 'missing-port', `no port in upstream "${text}": ${options.scope} upstream servers need host:port`));
       }
-      return;
+      return undefined;
     }
     const ports = parseNginxPorts(value.portText, false);
     if (!ports.ok) {
       this.problems.push(problem(range, ports.code, `${ports.reason} in upstream "${text}": ${explain(ports.code)}`));
-      return;
+      return undefined;
     }
     const reference = upstream();
     reference.portRange = nginxTokenSpan(token, value.portFrom, to);
@@ -1060,6 +1186,7 @@ class NginxScan implements DirectiveVisitor {
     reference.endPort = ports.endPort;
     this.references.push(reference);
     this.addDial(token, from, to, value.host, ports.port, reference.portRange, options.dial);
+    return ports.port;
   }
 
   /**
@@ -1080,6 +1207,33 @@ class NginxScan implements DirectiveVisitor {
     dial.label = source.label;
     this.dials.push(dial);
   }
+}
+
+function newServerBlock(keyword: NginxToken | undefined, scope: 'http' | 'stream'): ServerBlock {
+  return { keyword, scope, hasListen: false, hasInclude: false, listens: [], forwards: [], undecided: false, forwardKeys: new Set(), targetsRead: 0 };
+}
+
+function addForward(server: ServerBlock, forward: Forward): void {
+  server.targetsRead++;
+  const key = `${forward.text}|${forward.port ?? ''}`;
+  if (server.forwardKeys.has(key)) {
+    return;
+  }
+  server.forwardKeys.add(key);
+  if (server.forwards.length >= MAX_FORWARDS_PER_SERVER) {
+    server.undecided = true;
+    return;
+  }
+  server.forwards.push(forward);
+}
+
+function getOrCreate<K, V>(map: Map<K, V[]>, key: K): V[] {
+  let list = map.get(key);
+  if (!list) {
+    list = [];
+    map.set(key, list);
+  }
+  return list;
 }
 
 /**
@@ -1374,12 +1528,18 @@ export const scanNginx: Scanner = (text, options) => {
   }
   problems.sort((a, b) => a.range.start - b.range.start);
   const references = scan.references.sort((a, b) => a.range.start - b.range.start);
-  if (scan.dials.length === 0) {
-    return { format: 'nginx', references, problems };
-  }
+  const listeners = scan.servedListeners();
   // Dials of `*_pass` directives are read at the end; hand them out in the order they are written.
   const dials = scan.dials.sort((a, b) => a.range.start - b.range.start);
-  return { format: 'nginx', references, problems, wiring: { nginx: { dials } } };
+  if (dials.length === 0 && listeners.length === 0) {
+    return { format: 'nginx', references, problems };
+  }
+  return {
+    format: 'nginx',
+    references,
+    problems,
+    wiring: { ...(dials.length > 0 ? { nginx: { dials } } : {}), ...(listeners.length > 0 ? { server: { software: 'nginx', listeners } } : {}) },
+  };
 };
 
 const NGINX_BLOCK = /^[ \t]*(?:server|http|events|stream|upstream[ \t]+[\w.-]+)[ \t]*\{/m;

@@ -72,6 +72,12 @@ export interface ComposeServiceFacts {
   readonly commandOverridden: boolean;
   /** Keys of `environment:`; a `*PORT*` key can move the image's default port. */
   readonly environmentKeys: readonly string[];
+  /**
+   * Values of `environment:` keys ending in `_LISTENERS` (`KAFKA_LISTENERS`,
+   * `KAFKA_ADVERTISED_LISTENERS`), interpolated, with where each value is written: the
+   * `NAME://host:port` lists a broker binds or advertises. Absent when there are none.
+   */
+  readonly listenerSettings?: readonly { readonly key: string; readonly value: string; readonly range: SourceRange }[];
   /** Where `network_mode: host` is written, when it is. */
   readonly hostNetworkRange?: SourceRange;
   /** Other names the service answers to on its networks: `container_name`, `hostname`, network `aliases`. */
@@ -229,6 +235,62 @@ export interface TerraformFacts {
   readonly variablePorts: readonly TerraformVariablePort[];
 }
 
+// ---------------------------------------------------------------------------
+// Servers that answer on their own listeners: nginx, HAProxy, Apache httpd
+// ---------------------------------------------------------------------------
+
+/** Where a server sends the connections one of its listeners accepts. */
+export interface Forward {
+  /** The target as written (`10.0.0.30:6379`, `http://app:3000/`, `server r1 redis:6379`), for messages. */
+  readonly text: string;
+  readonly range: SourceRange;
+  /** The port the target is dialled on; absent when the file does not fix it (a variable, DNS SRV records). */
+  readonly port?: number;
+}
+
+/**
+ * One listener of the server the file configures. The file itself names the software on it:
+ * the server answers there itself, or relays to `forwards`, so the number's other meanings
+ * (ClickHouse on 9000, Flink on 8081) do not apply.
+ */
+export interface ServedListener {
+  /** Equal to the `range` of the PortReference the listener is. */
+  readonly range: SourceRange;
+  /** Where the server relays what it accepts here; empty when it answers itself (static files, a status page). */
+  readonly forwards: readonly Forward[];
+  /**
+   * Part of what decides the listener is out of this file's sight: an include, an address built
+   * from variables, a backend chosen by an expression. What answers there cannot be told.
+   */
+  readonly undecided: boolean;
+}
+
+export interface ServerFacts {
+  readonly software: 'nginx' | 'HAProxy' | 'Apache httpd';
+  readonly listeners: readonly ServedListener[];
+}
+
+// ---------------------------------------------------------------------------
+// systemd
+// ---------------------------------------------------------------------------
+
+export interface SystemdFacts {
+  /** The unit's file name without its folder (`redis.socket`), when the file has a name. */
+  readonly unit?: string;
+  /**
+   * For a socket: the service it activates: `Service=`, else the unit's own name with
+   * `.service` (`name@.service` with `Accept=yes`).
+   */
+  readonly activates?: string;
+  /** For a service: its first `ExecStart=`'s program, without the `-@:+!` prefixes, and where it is written. */
+  readonly execStart?: { readonly program: string; readonly args: readonly string[]; readonly range: SourceRange };
+  /**
+   * Filled in by the workspace model for a socket: the `ExecStart` program of the service it
+   * activates, or `''` when that service unit is not in the workspace. Scanners leave it out.
+   */
+  readonly activatedProgram?: string;
+}
+
 /** Everything one file contributes to the workspace graph. Each field is present only for its format. */
 export interface WiringFacts {
   readonly composeServices?: readonly ComposeServiceFacts[];
@@ -237,4 +299,6 @@ export interface WiringFacts {
   readonly nginx?: NginxFacts;
   readonly firewall?: readonly HostFirewallFacts[];
   readonly terraform?: TerraformFacts;
+  readonly server?: ServerFacts;
+  readonly systemd?: SystemdFacts;
 }

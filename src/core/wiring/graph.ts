@@ -22,6 +22,7 @@ import type { SourceRange } from '../types';
 import { PROJECT_FILE_NAMES } from '../composeProject';
 import { linkCompose } from './composeLinks';
 import { linkNamespace } from './kubernetesLinks';
+import { linkSystemdUnits } from './systemdLinks';
 import { linkTerraformModule } from './terraformLinks';
 import { describePorts } from './listening';
 import type { ListeningPort } from './listening';
@@ -402,6 +403,10 @@ export class WorkspaceModel {
       // A Terraform module is its folder, subfolders excluded.
       groups.add(`terraform:${directoryOf(name)}`);
     }
+    if (analysis.wiring?.systemd?.activates && analysis.references.length > 0) {
+      // A socket and the service it starts sit in one unit folder.
+      groups.add(`systemd:${directoryOf(name)}`);
+    }
     return [...groups];
   }
 
@@ -552,7 +557,9 @@ export class WorkspaceModel {
         ? linkNamespace(context, key, members, ++this.serial)
         : key.startsWith('terraform:')
           ? linkTerraformModule(context, key, members, ++this.serial)
-          : linkCompose(context, key, members, ++this.serial);
+          : key.startsWith('systemd:')
+            ? linkSystemdUnits(context, key, members, ++this.serial)
+            : linkCompose(context, key, members, ++this.serial);
       this.links.set(key, links);
       for (const name of links.reads) {
         addTo(this.readers, name, key);
