@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { scanCompose } from '../../src/core/scanners/compose';
 import type { SourceRange } from '../../src/core/types';
-import { span } from './wiringHarness';
+import { feed, findings, modelOf, offsetIn, pathOf, span, spotted } from './wiringHarness';
+import type { Files } from './wiringHarness';
 import type { ComposeServiceFacts, Dial } from '../../src/core/wiring/facts';
 
 /** Units `[from, to)` of a span. */
@@ -272,6 +273,40 @@ describe('Compose wiring facts', () => {
     it('merges environment keys from an anchored mapping', () => {
       const text = 'x-env: &env\n  LOG_LEVEL: info\n  PORT: 80\nservices:\n  web:\n    environment:\n      <<: *env\n      PORT: 8080\n';
       assert.deepStrictEqual(only(text).environmentKeys, ['PORT', 'LOG_LEVEL']);
+    });
+  });
+
+  describe('listener settings', () => {
+    it('keeps the values of keys ending in _LISTENERS, with where each value is written', () => {
+      const text = [
+        'services:',
+        '  kafka:',
+        '    environment:',
+        '      KAFKA_LISTENERS: PLAINTEXT://:9092,PLAINTEXT_HOST://:29092',
+        '      KAFKA_ADVERTISED_LISTENERS: "PLAINTEXT://kafka:9092,PLAINTEXT_HOST://localhost:29092"',
+        '      KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: PLAINTEXT:PLAINTEXT',
+        '      KAFKA_BROKER_ID: 1',
+        '',
+      ].join('\n');
+      assert.deepStrictEqual(only(text).listenerSettings, [
+        { key: 'KAFKA_LISTENERS', value: 'PLAINTEXT://:9092,PLAINTEXT_HOST://:29092', range: span(text, 'PLAINTEXT://:9092,PLAINTEXT_HOST://:29092') },
+        { key: 'KAFKA_ADVERTISED_LISTENERS', value: 'PLAINTEXT://kafka:9092,PLAINTEXT_HOST://localhost:29092', range: span(text, 'PLAINTEXT://kafka:9092,PLAINTEXT_HOST://localhost:29092') },
+      ]);
+    });
+
+    it('reads the list form, interpolates, and keeps the last value of a key given twice', () => {
+      const text = 'services:\n  kafka:\n    environment:\n      - KAFKA_CFG_LISTENERS=PLAINTEXT://:9092\n      - "KAFKA_CFG_LISTENERS=EXTERNAL://:${EXTERNAL_PORT}"\n';
+      const [setting, ...rest] = only(text, { EXTERNAL_PORT: '29092' }).listenerSettings ?? [];
+      assert.deepStrictEqual(rest, []);
+      assert.equal(setting.key, 'KAFKA_CFG_LISTENERS');
+      assert.equal(setting.value, 'EXTERNAL://:29092');
+      assert.deepStrictEqual(setting.range, span(text, 'EXTERNAL://:${EXTERNAL_PORT}'));
+    });
+
+    it('leaves the field out when no listener value can be read', () => {
+      for (const environment of ['KAFKA_LISTENERS: ${UNSET}', 'KAFKA_LISTENERS:', 'KAFKA_LISTENER_NAMES: CONTROLLER', 'PORT: 8080']) {
+        assert.equal(only(`services:\n  kafka:\n    environment:\n      ${environment}\n`).listenerSettings, undefined, environment);
+      }
     });
   });
 
@@ -619,5 +654,186 @@ describe('Compose wiring facts', () => {
         ],
       );
     });
+  });
+});
+
+const NGINX_8080 = 'events {}\nhttp {\n  server {\n    listen 8080;\n    root /usr/share/nginx/html;\n  }\n}\n';
+const SITE_8080 = 'server {\n    listen 8080;\n    root /usr/share/nginx/html;\n}\n';
+
+/** A Compose file with one service; `lines` go under it, indented by four spaces. */
+function oneService(name: string, lines: readonly string[]): string {
+  return ['services:', `  ${name}:`, ...lines.map((line) => `    ${line}`), ''].join('\n');
+}
+
+function containerPortFindings(files: Files, order?: readonly string[]): string[] {
+  return findings(modelOf(files, order), 'compose.yaml', 'container-port-not-listening').map((finding) => `${spotted(files, 'compose.yaml', finding)} ${finding.severity}: ${finding.message}`);
+}
+
+describe('Workspace graph: a server image listens where its mounted configuration says', () => {
+  it('accepts a mapping onto the port a mounted nginx.conf listens on, and judges others by it', () => {
+    const files: Files = {
+      'compose.yaml': oneService('proxy', ['image: nginx:1.27', 'volumes:', '  - ./nginx.conf:/etc/nginx/nginx.conf:ro', 'ports:', '  - "8080:8080"', '  - "8081:80"']),
+      'nginx.conf': NGINX_8080,
+    };
+    // The mounted nginx.conf does not include conf.d/, so the image's default server on 80 is gone too.
+    assert.deepEqual(containerPortFindings(files), ['80 error: "8081:80" forwards to container port 80, but proxy listens on 8080 (nginx.conf:4)']);
+  });
+
+  it('keeps the image\'s default server when the mounted nginx.conf still includes conf.d/', () => {
+    const files: Files = {
+      'compose.yaml': oneService('proxy', ['image: nginx', 'volumes:', '  - ./nginx.conf:/etc/nginx/nginx.conf:ro', 'ports:', '  - "8080:8080"', '  - "80:80"', '  - "9000:9000"']),
+      'nginx.conf': 'events {}\nhttp {\n  include /etc/nginx/conf.d/*.conf;\n  server {\n    listen 8080;\n  }\n}\n',
+    };
+    assert.deepEqual(containerPortFindings(files), ['9000 error: "9000:9000" forwards to container port 9000, but proxy listens on 8080 and 80 (nginx.conf:5)']);
+  });
+
+  it('reads a default.conf mounted over the image\'s own, in place of its port 80', () => {
+    const files: Files = {
+      'compose.yaml': oneService('web', ['image: nginx:alpine', 'volumes:', '  - ./site/default.conf:/etc/nginx/conf.d/default.conf', 'ports:', '  - "8080:8080"', '  - "80:80"']),
+      'site/default.conf': SITE_8080,
+    };
+    assert.deepEqual(containerPortFindings(files), ['80 error: "80:80" forwards to container port 80, but web listens on 8080 (site/default.conf:2)']);
+  });
+
+  it('adds the listeners of another conf.d file to the image\'s default server', () => {
+    const files: Files = {
+      'compose.yaml': oneService('web', ['image: nginx', 'volumes:', '  - ./app.conf:/etc/nginx/conf.d/app.conf:ro', 'ports:', '  - "8080:8080"', '  - "80:80"']),
+      'app.conf': SITE_8080,
+    };
+    assert.deepEqual(containerPortFindings(files), []);
+  });
+
+  it('reads the files of a mounted conf.d folder: its default.conf, and any file that proxies', () => {
+    const files: Files = {
+      'compose.yaml': oneService('proxy', ['image: nginx', 'volumes:', '  - ./conf.d:/etc/nginx/conf.d:ro', 'ports:', '  - "8080:8080"', '  - "8443:8443"', '  - "80:80"']),
+      'conf.d/default.conf': SITE_8080,
+      'conf.d/api.conf': 'server {\n    listen 8443;\n    location / {\n        proxy_pass http://api:3000;\n    }\n}\n',
+    };
+    const [finding, ...rest] = findings(modelOf(files), 'compose.yaml', 'container-port-not-listening');
+    assert.deepEqual(rest, []);
+    assert.equal(spotted(files, 'compose.yaml', finding), '80');
+    assert.match(finding.message, /but proxy listens on 8080 and 8443 \(conf\.d\/default\.conf:2\)$/);
+  });
+
+  it('asks for a mounted file it does not hold, and judges by it once given and again when it changes', () => {
+    const files: Files = {
+      'compose.yaml': oneService('proxy', ['image: nginx', 'volumes:', '  - ./proxy/nginx.conf:/etc/nginx/nginx.conf:ro', 'ports:', '  - "8080:8080"', '  - "80:80"']),
+    };
+    const model = modelOf(files);
+    assert.ok(model.wantedFiles().includes(pathOf('proxy/nginx.conf')));
+    // Until it is read, the image's default server may or may not still be there: nothing is said.
+    assert.deepEqual(findings(model, 'compose.yaml', 'container-port-not-listening'), []);
+    feed(model, 'proxy/nginx.conf', NGINX_8080);
+    assert.deepEqual(
+      findings(model, 'compose.yaml', 'container-port-not-listening').map((finding) => finding.message),
+      ['"80:80" forwards to container port 80, but proxy listens on 8080 (proxy/nginx.conf:4)'],
+    );
+    feed(model, 'proxy/nginx.conf', NGINX_8080.replace('listen 8080;', 'listen 8080;\n    listen 80;'));
+    assert.deepEqual(findings(model, 'compose.yaml', 'container-port-not-listening'), []);
+  });
+
+  it('asks for the conventional files of a mounted folder', () => {
+    const files: Files = { 'compose.yaml': oneService('proxy', ['image: nginx', 'volumes:', '  - ./nginx:/etc/nginx', 'ports:', '  - "8080:8080"']) };
+    const wanted = modelOf(files).wantedFiles();
+    assert.ok(wanted.includes(pathOf('nginx/nginx.conf')), wanted.join(', '));
+    assert.ok(wanted.includes(pathOf('nginx/conf.d/default.conf')), wanted.join(', '));
+  });
+
+  it('points the hover and the Port Map at the listen line', () => {
+    const files: Files = {
+      'compose.yaml': oneService('proxy', ['image: nginx', 'volumes:', '  - ./nginx.conf:/etc/nginx/nginx.conf:ro', 'ports:', '  - "8080:8080"']),
+      'nginx.conf': NGINX_8080,
+    };
+    const model = modelOf(files);
+    const listen = { start: offsetIn(files, 'nginx.conf', '8080'), end: offsetIn(files, 'nginx.conf', '8080') + 4 };
+    const [group] = model.portMap();
+    const [node] = group.nodes;
+    assert.deepEqual(node.listens, [{ port: 8080, endPort: 8080, protocol: 'tcp', evidence: { kind: 'config', fileName: pathOf('nginx.conf'), range: listen, label: 'nginx listen' } }]);
+    const edge = group.edges.find((candidate) => candidate.kind === 'publish-container');
+    assert.equal(edge?.ok, true);
+    assert.deepEqual(edge?.served, [{ fileName: pathOf('nginx.conf'), range: listen }]);
+    const ends = model.endsAt(pathOf('nginx.conf'), listen.start + 1);
+    assert.equal(ends?.node.name, 'proxy');
+    assert.equal(ends?.port, 8080);
+  });
+
+  it('leaves the mounted configuration aside when the command is replaced', () => {
+    const files: Files = {
+      'compose.yaml': oneService('proxy', ['image: nginx', 'command: ["nginx", "-c", "/etc/nginx/other.conf", "-g", "daemon off;"]', 'volumes:', '  - ./nginx.conf:/etc/nginx/nginx.conf:ro', 'ports:', '  - "9000:9000"']),
+      'nginx.conf': NGINX_8080,
+    };
+    assert.deepEqual(containerPortFindings(files), []);
+  });
+
+  it('reads a mounted haproxy.cfg, for an image with no default listener', () => {
+    const files: Files = {
+      'compose.yaml': oneService('lb', ['image: haproxy:2.9', 'volumes:', '  - ./haproxy/haproxy.cfg:/usr/local/etc/haproxy/haproxy.cfg:ro', 'ports:', '  - "80:8080"', '  - "8404:8404"', '  - "9000:9000"']),
+      'haproxy/haproxy.cfg': 'frontend web\n    bind *:8080\n    default_backend app\n\nfrontend stats\n    bind :8404\n\nbackend app\n    server a1 app:3000\n',
+    };
+    assert.deepEqual(containerPortFindings(files), ['9000 error: "9000:9000" forwards to container port 9000, but lb listens on 8080 and 8404 (haproxy/haproxy.cfg:2)']);
+  });
+
+  it('reads the Listen lines of a mounted httpd.conf, in place of the httpd image\'s port 80', () => {
+    const files: Files = {
+      'compose.yaml': oneService('web', ['image: httpd:2.4', 'volumes:', '  - ./httpd.conf:/usr/local/apache2/conf/httpd.conf:ro', 'ports:', '  - "8080:8080"', '  - "80:80"']),
+      'httpd.conf': 'ServerRoot "/usr/local/apache2"\nListen 8080\n<VirtualHost *:8080>\n    DocumentRoot "/usr/local/apache2/htdocs"\n</VirtualHost>\n',
+    };
+    assert.deepEqual(containerPortFindings(files), ['80 error: "80:80" forwards to container port 80, but web listens on 8080 (httpd.conf:2)']);
+  });
+
+  it('ignores a mounted file of another kind, and folders outside the server\'s configuration', () => {
+    const files: Files = {
+      'compose.yaml': oneService('web', ['image: nginx', 'volumes:', '  - ./html:/usr/share/nginx/html:ro', '  - ./certs:/etc/nginx/certs:ro', 'ports:', '  - "8080:8080"']),
+      'html/nginx.conf': NGINX_8080,
+    };
+    assert.deepEqual(containerPortFindings(files), ['8080 warning: "8080:8080" forwards to container port 8080, but web listens on 80 (nginx image default)']);
+  });
+});
+
+describe('Workspace graph: a broker listens where its *_LISTENERS variables say', () => {
+  const kafka = (image: string, environment: readonly string[], ports: readonly string[]): string =>
+    oneService('kafka', [`image: ${image}`, 'environment:', ...environment.map((line) => `  ${line}`), 'ports:', ...ports.map((port) => `  - "${port}"`)]);
+
+  it('accepts the port KAFKA_LISTENERS names besides the image\'s 9092', () => {
+    for (const image of ['bitnami/kafka:3.7', 'confluentinc/cp-kafka:7.6.0', 'apache/kafka:3.7.0']) {
+      const files: Files = { 'compose.yaml': kafka(image, ['KAFKA_LISTENERS: PLAINTEXT://:9092,PLAINTEXT_HOST://:29092'], ['29092:29092', '9092:9092']) };
+      assert.deepEqual(containerPortFindings(files), [], image);
+    }
+  });
+
+  it('reads KAFKA_CFG_LISTENERS in the list form, and names the line in a finding', () => {
+    const files: Files = { 'compose.yaml': kafka('bitnami/kafka', ['- KAFKA_CFG_LISTENERS=PLAINTEXT://:9092,CONTROLLER://:9093,EXTERNAL://0.0.0.0:29092'], ['29092:29092', '9094:9094']) };
+    assert.deepEqual(containerPortFindings(files), ['9094 error: "9094:9094" forwards to container port 9094, but kafka listens on 9092, 9093 and 29092 (compose.yaml:5)']);
+  });
+
+  it('counts the advertised port only when no listeners are set', () => {
+    const advertised = 'KAFKA_ADVERTISED_LISTENERS: PLAINTEXT://kafka:9092,PLAINTEXT_HOST://localhost:29092';
+    assert.deepEqual(containerPortFindings({ 'compose.yaml': kafka('confluentinc/cp-kafka', [advertised], ['29092:29092']) }), []);
+    const both: Files = { 'compose.yaml': kafka('confluentinc/cp-kafka', ['KAFKA_LISTENERS: PLAINTEXT://:9092', advertised], ['29092:29092']) };
+    assert.deepEqual(containerPortFindings(both), ['29092 error: "29092:29092" forwards to container port 29092, but kafka listens on 9092 (compose.yaml:5)']);
+  });
+
+  it('accepts the broker\'s own advertised address once its listeners name the port', () => {
+    const environment = ['KAFKA_LISTENERS: PLAINTEXT://:9092,INTERNAL://:29092', 'KAFKA_ADVERTISED_LISTENERS: PLAINTEXT://localhost:9092,INTERNAL://kafka:29092'];
+    const model = modelOf({ 'compose.yaml': kafka('confluentinc/cp-kafka', environment, ['9092:9092']) });
+    assert.deepEqual(findings(model, 'compose.yaml'), []);
+    const [group] = model.portMap();
+    assert.deepEqual(group.edges.filter((edge) => edge.kind === 'environment').map((edge) => `${edge.label} ${edge.ok}`), ['KAFKA_ADVERTISED_LISTENERS INTERNAL://kafka:29092 true']);
+  });
+
+  it('points the evidence at the port digits of the listener URL', () => {
+    const files: Files = { 'compose.yaml': kafka('bitnami/kafka', ['KAFKA_CFG_LISTENERS: "PLAINTEXT://:9092,EXTERNAL://:29092"'], ['29092:29092']) };
+    const [group] = modelOf(files).portMap();
+    const start = offsetIn(files, 'compose.yaml', '29092');
+    assert.deepEqual(group.nodes[0].listens?.[1], { port: 29092, endPort: 29092, protocol: 'tcp', evidence: { kind: 'config', fileName: pathOf('compose.yaml'), range: { start, end: start + 5 }, label: 'KAFKA_CFG_LISTENERS' } });
+  });
+
+  it('takes the override file\'s value of a listener key over the base file\'s', () => {
+    const files: Files = {
+      'compose.yaml': kafka('bitnami/kafka', ['KAFKA_CFG_LISTENERS: PLAINTEXT://:9092,EXTERNAL://:29092'], ['29092:29092']),
+      'compose.override.yaml': oneService('kafka', ['environment:', '  KAFKA_CFG_LISTENERS: PLAINTEXT://:9092,EXTERNAL://:39092']),
+    };
+    const found = findings(modelOf(files), 'compose.yaml', 'container-port-not-listening');
+    assert.deepEqual(found.map((finding) => finding.message), ['"29092:29092" forwards to container port 29092, but kafka listens on 9092 and 39092 (compose.override.yaml:4)']);
   });
 });

@@ -303,6 +303,7 @@ class ComposeScan {
       ...(build ? { build } : {}),
       commandOverridden: this.isSet(entries.get('command')) || this.isSet(entries.get('entrypoint')),
       environmentKeys: environment.keys,
+      ...(environment.listeners.length > 0 ? { listenerSettings: environment.listeners } : {}),
       ...(hostNetwork ? { hostNetworkRange: networkMode.scalar.range } : {}),
       aliases: this.serviceAliases(entries),
       volumes: this.volumes(entries.get('volumes')?.value),
@@ -369,11 +370,13 @@ class ComposeScan {
     };
   }
 
-  /** Keys of `environment:` (map or `KEY=value` list) and the addresses its values dial. */
-  private environment(node: unknown): { keys: string[]; dials: Dial[] } {
+  /** Keys of `environment:` (map or `KEY=value` list), the addresses its values dial, and its listener lists. */
+  private environment(node: unknown): { keys: string[]; dials: Dial[]; listeners: ListenerSetting[] } {
     const resolved = this.aliases.resolve(node);
     const keys = new Set<string>();
     const dials: Dial[] = [];
+    // By key: a key listed twice keeps its last value, as Compose does.
+    const listeners = new Map<string, ListenerSetting>();
     if (isMap(resolved)) {
       for (const [key, pair] of mapEntries(resolved, this.aliases, this.budget)) {
         if (!this.budget.take(nodeRange(pair.value as Node | null))) {
@@ -387,6 +390,10 @@ class ComposeScan {
           this.environmentPairs.set(pair, found);
         }
         appendAll(dials, found);
+        if (LISTENERS_KEY.test(key)) {
+          const value = this.stringValue(pair.value);
+          addListenerSetting(listeners, key, value?.text, 0, value?.scalar.range);
+        }
       }
     } else if (isSeq(resolved)) {
       for (const item of seqItems(resolved, this.aliases)) {
@@ -398,9 +405,13 @@ class ComposeScan {
           keys.add(entry.key);
         }
         appendAll(dials, entry.dials);
+        if (entry.key !== undefined && LISTENERS_KEY.test(entry.key)) {
+          const value = this.stringValue(item);
+          addListenerSetting(listeners, entry.key, value?.text, entry.key.length + 1, value?.scalar.range);
+        }
       }
     }
-    return { keys: [...keys], dials };
+    return { keys: [...keys], dials, listeners: [...listeners.values()] };
   }
 
   /** One `KEY=value` or `KEY` item of a list-form `environment:`. */
@@ -683,6 +694,27 @@ class ComposeScan {
  * shorter; a longer value is left out rather than interpolated character by character.
  */
 const MAX_WIRING_VALUE_LENGTH = 8192;
+
+/** `KAFKA_LISTENERS`, `KAFKA_CFG_ADVERTISED_LISTENERS`: a broker's `NAME://host:port` lists. */
+const LISTENERS_KEY = /(?:^|_)LISTENERS$/i;
+
+/** Listener lists kept per service, and the longest value kept: real lists are a few URLs. */
+const MAX_LISTENER_SETTINGS = 16;
+const MAX_LISTENER_VALUE_LENGTH = 1024;
+
+type ListenerSetting = NonNullable<ComposeServiceFacts['listenerSettings']>[number];
+
+/** Keeps the value of a listener key from unit `from` on, with where it is written; an unreadable or empty value is left out. */
+function addListenerSetting(listeners: Map<string, ListenerSetting>, key: string, mapped: MappedText | undefined, from: number, whole: SourceRange | undefined): void {
+  if (!mapped || !whole || mapped.text.length <= from || mapped.text.length - from > MAX_LISTENER_VALUE_LENGTH) {
+    return;
+  }
+  if (!listeners.has(key) && listeners.size >= MAX_LISTENER_SETTINGS) {
+    return;
+  }
+  listeners.delete(key);
+  listeners.set(key, { key, value: mapped.text.slice(from), range: mappedSpan(mapped, from, mapped.text.length, whole) });
+}
 
 /** What one list-form `environment:` item contributes, remembered per node. */
 interface EnvironmentItem {

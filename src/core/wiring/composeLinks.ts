@@ -14,8 +14,8 @@ import type { DiagnosticSeverity, QuickFix, TextEdit } from '../rules/types';
 import type { PortReference, SourceRange } from '../types';
 import type { ComposeServiceFacts, Dial, HostFirewallFacts } from './facts';
 import type { EdgeKind, GraphEdge, GraphNode, ModelLocation } from './graph';
-import { describePorts, dockerfileListening, imageDefaultPorts, listensOn, onlyPort } from './listening';
-import type { ListeningPort } from './listening';
+import { configListening, describePorts, dockerfileListening, environmentListening, imageDefaultPorts, listensOn, onlyPort, serverImageOf } from './listening';
+import type { ListenerSetting, ListeningPort, ServerImage } from './listening';
 import { LinkBuilder, location, MAX_RELATED, overlaps, protocolsMeet, relatedOf, reportSensitiveHostPort, servedLocations } from './links';
 import type { GroupLinks, LinkContext, LinkedFile } from './links';
 import { baseNameOf, directoryOf, isInside, resolvePath } from './paths';
@@ -326,19 +326,106 @@ function composeListening(
       buildUnknown = result.unknown;
     }
   }
-  const defaults = facts.build
-    ? buildUnknown ? [] : imageDefaultPorts(baseImage, facts.commandOverridden, facts.environmentKeys)
-    : imageDefaultPorts(facts.image, facts.commandOverridden, facts.environmentKeys);
+  const runs = facts.build ? (buildUnknown ? undefined : baseImage) : facts.image;
+  // A new command may run the server with another configuration, as it may move a default port.
+  const mounted = facts.commandOverridden ? undefined : mountedServerListening(model, facts, serverImageOf(runs), projectDirectory, builder);
+  const defaults = mounted?.replacesDefaults ? [] : imageDefaultPorts(runs, facts.commandOverridden, facts.environmentKeys);
+  const variables = environmentListening([...service.listeners.values()]);
   // Every source counts: a built image keeps its base image's EXPOSE, and a service may listen
   // on more than one file declares, so a port is wrong only when no evidence names it.
-  const imageEvidence = [...exposed, ...built, ...defaults];
+  const imageEvidence = [...exposed, ...built, ...(mounted?.listening ?? []), ...variables, ...defaults];
   // What the image listens on, for the container side of `ports:`: a mapping is not evidence about itself.
-  const imageSide = imageEvidence.length > 0 && !(buildUnknown && exposed.length === 0) ? imageEvidence : undefined;
+  const imageSide = imageEvidence.length > 0 && !(buildUnknown && exposed.length === 0 && variables.length === 0) ? imageEvidence : undefined;
   // The container side of `ports:` is a claim the image side judges: it counts only when nothing
   // else is known, or a mapping already reported as wrong would make dials to it look right.
   const listening = imageSide ?? (declared.length > 0 ? declared : undefined);
   const severity: DiagnosticSeverity = (imageSide ?? listening ?? []).some((entry) => entry.evidence.kind !== 'image') ? 'error' : 'warning';
   return { listening, imageSide, severity, ...(builtFrom !== undefined ? { builtFrom } : {}) };
+}
+
+/**
+ * What a server image listens on when the service mounts its configuration: the listeners of
+ * the mounted files the model holds. A mount over the file that holds the image's own listeners
+ * (nginx's `conf.d/default.conf`, `httpd.conf`) replaces them, as does an `nginx.conf` that no
+ * longer includes `conf.d/`. A mounted file the model does not hold yet is asked for.
+ */
+function mountedServerListening(
+  model: LinkContext,
+  facts: ComposeServiceFacts,
+  server: ServerImage | undefined,
+  projectDirectory: string,
+  builder: LinkBuilder,
+): { listening: ListeningPort[]; replacesDefaults: boolean } | undefined {
+  if (!server) {
+    return undefined;
+  }
+  const listening: ListeningPort[] = [];
+  let replacesDefaults = false;
+  for (const volume of facts.volumes) {
+    const target = withoutTrailingSlashes(volume.target);
+    const source = resolvePath(projectDirectory, volume.source);
+    if (!source || !isInside(target, server.configDirectory)) {
+      continue;
+    }
+    /** The host file behind a path inside the container, when this mount covers it. */
+    const hostFileOf = (containerPath: string): string | undefined => (isInside(containerPath, target) ? source + containerPath.slice(target.length) : undefined);
+    const candidates = new Set<string>();
+    if (model.file(source)) {
+      candidates.add(source);
+    } else {
+      // A folder, or a file not read yet: the files the server would find where the image keeps them.
+      for (const known of [...(server.mainConfig ? [server.mainConfig] : []), ...server.defaultListenerFiles]) {
+        const hostFile = hostFileOf(known);
+        if (hostFile) {
+          candidates.add(hostFile);
+        }
+      }
+      if (target.endsWith(server.fileSuffix)) {
+        candidates.add(source);
+      }
+      if (server.format === 'nginx') {
+        for (const name of model.nginxFiles.under(source)) {
+          candidates.add(name);
+        }
+      }
+    }
+    // The mount hides the image's own file there, whatever the host side holds.
+    if (server.defaultListenerFiles.some((known) => hostFileOf(known) !== undefined)) {
+      replacesDefaults = true;
+    }
+    for (const name of candidates) {
+      builder.reads.add(name);
+      const entry = model.file(name);
+      if (!entry || entry.analysis.format !== server.format) {
+        continue;
+      }
+      appendTo(listening, configListening(server, name, entry.analysis.references));
+      const containerPath = target + name.slice(source.length);
+      if (containerPath === server.mainConfig && !server.keepsDefaults?.(entry.text)) {
+        replacesDefaults = true;
+      }
+    }
+    // A main file not read (yet) may or may not keep the defaults: they are no evidence either way.
+    const mainConfig = server.mainConfig === undefined ? undefined : hostFileOf(server.mainConfig);
+    if (mainConfig !== undefined && model.file(mainConfig)?.analysis.format !== server.format) {
+      replacesDefaults = true;
+    }
+  }
+  return { listening, replacesDefaults };
+}
+
+function withoutTrailingSlashes(path: string): string {
+  let end = path.length;
+  while (end > 1 && path[end - 1] === '/') {
+    end--;
+  }
+  return path.slice(0, end);
+}
+
+function appendTo<T>(list: T[], items: readonly T[]): void {
+  for (const item of items) {
+    list.push(item);
+  }
 }
 
 /**
@@ -508,6 +595,8 @@ interface MergedService {
   readonly publishes: PlacedReference[];
   readonly exposes: PlacedReference[];
   readonly dials: { dial: Dial; fileName: string }[];
+  /** `*_LISTENERS` values by key, the override file's winning. */
+  readonly listeners: Map<string, ListenerSetting>;
 }
 
 /** The projects in one Compose group: the base and override file merged, any other file alone. */
@@ -537,7 +626,9 @@ function mergeServices(entries: readonly LinkedFile[]): Map<string, MergedServic
           publishes: [],
           exposes: [],
           dials: facts.dials.map((dial) => ({ dial, fileName: entry.fileName })),
+          listeners: new Map(),
         });
+        addListeners(services.get(facts.name) as MergedService, facts, entry);
         continue;
       }
       // A later file overrides single values and adds to lists, as Compose merges.
@@ -557,6 +648,7 @@ function mergeServices(entries: readonly LinkedFile[]): Map<string, MergedServic
       for (const dial of facts.dials) {
         existing.dials.push({ dial, fileName: entry.fileName });
       }
+      addListeners(existing, facts, entry);
     }
     for (const reference of entry.analysis.references) {
       const service = reference.scope !== undefined ? services.get(reference.scope) : undefined;
@@ -571,6 +663,12 @@ function mergeServices(entries: readonly LinkedFile[]): Map<string, MergedServic
     }
   }
   return services;
+}
+
+function addListeners(service: MergedService, facts: ComposeServiceFacts, entry: LinkedFile): void {
+  for (const { key, value, range } of facts.listenerSettings ?? []) {
+    service.listeners.set(key, { key, value, fileName: entry.fileName, range, verbatim: entry.text.slice(range.start, range.end) === value });
+  }
 }
 
 function portText(reference: PortReference): string {

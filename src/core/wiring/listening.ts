@@ -1,13 +1,15 @@
 /**
  * What a service listens on, from the strongest evidence to the weakest: what the Compose file
- * or manifest declares, the `EXPOSE` of the Dockerfile a service builds, and the default ports
- * of a well-known image. Unknown stays unknown: the rules say nothing about it.
+ * or manifest declares, the `EXPOSE` of the Dockerfile a service builds, the configuration a
+ * server image is given (a mounted `nginx.conf`, `KAFKA_LISTENERS`), and the default ports of a
+ * well-known image. Unknown stays unknown: the rules say nothing about it.
  */
-import { lookupImage } from '../ports/imagePorts';
-import type { Protocol, SourceRange } from '../types';
+import { canonicalImageName, lookupImage, parseImageReference } from '../ports/imagePorts';
+import type { FileFormat, PortReference, Protocol, SourceRange } from '../types';
 import type { DockerfileFacts, DockerfileStage } from './facts';
 
-export type EvidenceKind = 'declared' | 'dockerfile' | 'image';
+/** `config`: a server's own configuration, a file mounted into the container or a listener variable. */
+export type EvidenceKind = 'declared' | 'dockerfile' | 'config' | 'image';
 
 /** Where a listening port is known from, for messages, navigation and the Port Map. */
 export interface Evidence {
@@ -15,7 +17,7 @@ export interface Evidence {
   /** Where it is written; absent for an image's defaults, which live in Port Lens's own table. */
   readonly fileName?: string;
   readonly range?: SourceRange;
-  /** `ports`, `expose`, `containerPort`, `EXPOSE`, `redis image default`. */
+  /** `ports`, `expose`, `containerPort`, `EXPOSE`, `nginx listen`, `KAFKA_LISTENERS`, `redis image default`. */
   readonly label: string;
 }
 
@@ -111,4 +113,162 @@ export function describePorts(listening: readonly ListeningPort[]): string {
 export function onlyPort(listening: readonly ListeningPort[]): number | undefined {
   const ports = new Set(listening.filter((entry) => entry.port === entry.endPort).map((entry) => entry.port));
   return ports.size === 1 && listening.every((entry) => entry.port === entry.endPort) ? [...ports][0] : undefined;
+}
+
+// ---------------------------------------------------------------------------
+// Servers configured by a mounted file: nginx, HAProxy, Apache httpd
+// ---------------------------------------------------------------------------
+
+/** Where a server image reads its configuration, and which of its files hold the image's own listeners. */
+export interface ServerImage {
+  readonly format: FileFormat;
+  /** For labels: `nginx listen`. */
+  readonly software: string;
+  readonly directive: string;
+  /** The folder inside the container whose files the server reads. */
+  readonly configDirectory: string;
+  /** Files whose listeners are the image's default ports: a mount over one of them replaces the defaults. */
+  readonly defaultListenerFiles: readonly string[];
+  /** The main file, which may pull the default listener files back in. */
+  readonly mainConfig?: string;
+  /** Whether a main file given in place of the image's still includes the default listener files. */
+  readonly keepsDefaults?: (text: string) => boolean;
+  /** How a single configuration file is named, to ask for a mounted file the folder table does not name. */
+  readonly fileSuffix: string;
+}
+
+/** The official nginx image's `nginx.conf` includes `conf.d/*.conf`, where `default.conf` listens on 80. */
+const INCLUDES_CONF_D = /^[ \t]*include[ \t]+[^;#\n]*conf\.d\//m;
+
+const NGINX: ServerImage = {
+  format: 'nginx',
+  software: 'nginx',
+  directive: 'listen',
+  configDirectory: '/etc/nginx',
+  defaultListenerFiles: ['/etc/nginx/conf.d/default.conf'],
+  mainConfig: '/etc/nginx/nginx.conf',
+  keepsDefaults: (text) => INCLUDES_CONF_D.test(text),
+  fileSuffix: '.conf',
+};
+
+const HAPROXY: ServerImage = {
+  format: 'haproxy',
+  software: 'HAProxy',
+  directive: 'bind',
+  configDirectory: '/usr/local/etc/haproxy',
+  defaultListenerFiles: ['/usr/local/etc/haproxy/haproxy.cfg'],
+  fileSuffix: '.cfg',
+};
+
+const HTTPD: ServerImage = {
+  format: 'apache',
+  software: 'Apache',
+  directive: 'Listen',
+  configDirectory: '/usr/local/apache2/conf',
+  defaultListenerFiles: ['/usr/local/apache2/conf/httpd.conf'],
+  fileSuffix: '.conf',
+};
+
+/** Images by canonical name; each keeps its server's configuration where the upstream image does. */
+const SERVER_IMAGES: ReadonlyMap<string, ServerImage> = new Map([
+  ['nginx', NGINX],
+  ['nginxinc/nginx-unprivileged', NGINX],
+  ['haproxy', HAPROXY],
+  ['haproxytech/haproxy-alpine', HAPROXY],
+  ['haproxytech/haproxy-debian', HAPROXY],
+  ['haproxytech/haproxy-ubuntu', HAPROXY],
+  ['httpd', HTTPD],
+]);
+
+/** The server an image runs, when it is one whose configuration files Port Lens reads. */
+export function serverImageOf(image: string | undefined): ServerImage | undefined {
+  const parsed = image === undefined ? undefined : parseImageReference(image);
+  return parsed ? SERVER_IMAGES.get(canonicalImageName(parsed)) : undefined;
+}
+
+/** The ports a server's configuration file listens on, each pointing at its digits. */
+export function configListening(server: ServerImage, fileName: string, references: readonly PortReference[]): ListeningPort[] {
+  const listening: ListeningPort[] = [];
+  for (const reference of references) {
+    // Apache's `<VirtualHost *:8080>` answers on a `Listen` socket; it opens none itself.
+    if (reference.role !== 'listen' || reference.port === null || reference.endPort === null || reference.flags?.includes('virtualhost')) {
+      continue;
+    }
+    listening.push({
+      port: reference.port,
+      endPort: reference.endPort,
+      protocol: reference.protocol,
+      evidence: { kind: 'config', fileName, range: reference.portRange ?? reference.range, label: `${server.software} ${server.directive}` },
+    });
+  }
+  return listening;
+}
+
+// ---------------------------------------------------------------------------
+// Listener variables: KAFKA_LISTENERS and the like
+// ---------------------------------------------------------------------------
+
+/** An `environment:` value whose key ends in `_LISTENERS`, and where it is written. */
+export interface ListenerSetting {
+  readonly key: string;
+  readonly value: string;
+  readonly fileName: string;
+  /** Where the value is written. */
+  readonly range: SourceRange;
+  /** The value is written exactly as read (no quotes' escapes, no variables), so offsets in it are offsets from `range.start`. */
+  readonly verbatim: boolean;
+}
+
+/** `PLAINTEXT://:9092`, `EXTERNAL://[::]:29092`: a listener name, `://`, an optional host, and a port. */
+const LISTENER_URL = /^[A-Za-z][A-Za-z0-9_.-]*:\/\/(?:\[[0-9A-Fa-f:.]*\]|[A-Za-z0-9_.-]*):(\d{1,5})$/;
+
+/** Parts read from one value: a broker's listener list is short. */
+const MAX_LISTENER_URLS = 32;
+
+/** The ports of a comma-separated `NAME://host:port` list, with the offsets of their digits; parts of another shape are skipped. */
+export function listenerUrlPorts(value: string): { port: number; start: number; end: number }[] {
+  const found: { port: number; start: number; end: number }[] = [];
+  let from = 0;
+  while (from <= value.length && found.length < MAX_LISTENER_URLS) {
+    let to = value.indexOf(',', from);
+    if (to === -1) {
+      to = value.length;
+    }
+    let start = from;
+    let end = to;
+    while (start < end && (value[start] === ' ' || value[start] === '\t')) {
+      start++;
+    }
+    while (end > start && (value[end - 1] === ' ' || value[end - 1] === '\t')) {
+      end--;
+    }
+    const match = LISTENER_URL.exec(value.slice(start, end));
+    const port = match ? Number(match[1]) : 0;
+    if (match && port >= 1 && port <= 65535) {
+      found.push({ port, start: end - match[1].length, end });
+    }
+    from = to + 1;
+  }
+  return found;
+}
+
+/** What a broker binds is its `*_LISTENERS`; a key naming what it advertises counts only when none is set. */
+const ADVERTISED = /ADVERTISED/i;
+
+/**
+ * The ports a service's listener variables name. `KAFKA_LISTENERS` (and `KAFKA_CFG_LISTENERS`)
+ * say what the broker binds; without them, the images bind what `KAFKA_ADVERTISED_LISTENERS`
+ * advertises.
+ */
+export function environmentListening(settings: readonly ListenerSetting[]): ListeningPort[] {
+  const bound = settings.filter((setting) => !ADVERTISED.test(setting.key));
+  const chosen = bound.length > 0 ? bound : settings;
+  const listening: ListeningPort[] = [];
+  for (const setting of chosen) {
+    for (const { port, start, end } of listenerUrlPorts(setting.value)) {
+      const range = setting.verbatim ? { start: setting.range.start + start, end: setting.range.start + end } : setting.range;
+      listening.push({ port, endPort: port, protocol: 'tcp', evidence: { kind: 'config', fileName: setting.fileName, range, label: setting.key } });
+    }
+  }
+  return listening;
 }
