@@ -295,6 +295,15 @@ const CHECKS = [
     },
   },
   {
+    name: 'hovering a HAProxy bind says what answers there: HAProxy relays it to the app',
+    screenshot: 'hover-haproxy.png',
+    async run(page) {
+      await runCommand(page, 'View: Close All Editors');
+      await quickOpen(page, 'servers/haproxy.cfg');
+      return { text: await hoverToken(page, 'bind *:9000', '9000', 'HAProxy relays'), expected: ['Listens on', '9000', 'HAProxy relays 9000 to', 'server app1 10.0.2.10:8080'] };
+    },
+  },
+  {
     name: 'port-lens check in the integrated terminal lists the findings and a summary',
     screenshot: 'cli.png',
     async run(page) {
@@ -423,6 +432,7 @@ const README_SCREENSHOTS = [
   ['port-map.png', 'port-map.png'],
   ['cross-file-diagnostic.png', 'cross-file-diagnostic.png'],
   ['hover-terraform.png', 'hover-terraform.png'],
+  ['hover-haproxy.png', 'hover-haproxy.png'],
   ['web-hover.png', 'web-hover.png'],
   ['web-running-extensions.png', 'web-running-extensions.png'],
   ['walkthrough.png', 'walkthrough.png'],

@@ -48,7 +48,7 @@ export function activate(context: vscode.ExtensionContext): PortLensApi {
   // One model of how the workspace's ports are wired, fed by the workspace scan and the open documents.
   const workspaceGraph = new WorkspaceGraph(workspacePorts, knowledge, project, log);
   const diagnostics = new DiagnosticsController(knowledge, project, workspaceGraph, log);
-  const workspacePortsView = new WorkspacePortsView(workspacePorts, knowledge);
+  const workspacePortsView = new WorkspacePortsView(workspacePorts, knowledge, (file, range) => workspaceGraph.sensitiveGradeAt(file, range), workspaceGraph.onDidChange);
   const catalogView = new CatalogView(knowledge);
   const workspaceTree = vscode.window.createTreeView(Views.workspacePorts, { treeDataProvider: workspacePortsView, showCollapseAll: true });
   const catalogTree = vscode.window.createTreeView(Views.catalog, { treeDataProvider: catalogView, showCollapseAll: true });

@@ -15,6 +15,8 @@ export interface HoverOptions {
   /** Which side of a mapping the cursor is on; that side is emphasised. */
   readonly focus?: 'host' | 'container';
   readonly detail?: HoverDetail;
+  /** What names the software behind the port, as Markdown: shown right under the headline, since it decides the risk. */
+  readonly evidence?: string;
 }
 
 function contains(range: SourceRange | undefined, offset: number): range is SourceRange {
@@ -288,7 +290,7 @@ export function describeReference(reference: PortReference, knowledgeBase: Knowl
 /** The full hover for a reference: what it does, then what is known about the focused port. */
 export function renderReferenceHover(reference: PortReference, knowledgeBase: KnowledgeBase, options: HoverOptions = {}): string {
   const focus = options.focus ?? 'container';
-  const sections = [describeReference(reference, knowledgeBase, focus)];
+  const sections = [describeReference(reference, knowledgeBase, focus), ...(options.evidence ? [options.evidence] : [])];
   const useHost = focus === 'host' && reference.hostPort !== undefined && reference.hostPort !== null;
   const start = useHost ? reference.hostPort : reference.port;
   const end = useHost ? (reference.hostPortEnd ?? reference.hostPort) : reference.endPort;

@@ -10,6 +10,9 @@ import type { KnowledgeProvider } from './knowledge';
 import { modelFileName } from './workspaceGraph';
 import type { WorkspaceGraph } from './workspaceGraph';
 
+/** Formats whose wiring section already names the image behind a port. */
+const IMAGE_FORMATS: ReadonlySet<string> = new Set(['compose', 'kubernetes', 'dockerfile']);
+
 /** How long the first hover waits for the workspace to be read; after that it shows what is known so far. */
 const FIRST_FEED_WAIT_MS = 300;
 /** How many of a listener's dialers the hover names before it counts the rest. */
@@ -137,14 +140,15 @@ export class PortHoverProvider implements vscode.HoverProvider {
         return new vscode.Hover(markdown);
       }
       const focus = focusAt(reference, offset);
-      const body = renderReferenceHover(reference, this.knowledge.knowledgeBase, { focus, detail: config.hoverDetail });
+      // What runs behind the port. The wiring section names a container's image itself, but not
+      // where a server relays or what a socket starts.
+      const evidence = wiring && IMAGE_FORMATS.has(result.format) ? undefined : describeSoftwareEvidence(reference, result.format, result.wiring);
+      const body = renderReferenceHover(reference, this.knowledge.knowledgeBase, { focus, detail: config.hoverDetail, ...(evidence ? { evidence: `$(package) ${escapeEvidence(evidence)}` } : {}) });
       if (token.isCancellationRequested) {
         return undefined;
       }
       const actions = hoverActions(reference, focus);
-      // What runs behind the port; the wiring section names the image itself when it has one.
-      const evidence = wiring ? undefined : describeSoftwareEvidence(reference, result.format, result.wiring);
-      const sections = [body, ...(evidence ? [`$(package) ${escapeEvidence(evidence)}`] : []), ...(wiring ? [wiring.text] : []), ...(actions ? [actions] : [])];
+      const sections = [body, ...(wiring ? [wiring.text] : []), ...(actions ? [actions] : [])];
       const markdown = new vscode.MarkdownString(sections.join('\n\n---\n\n'), true);
       markdown.isTrusted = { enabledCommands: [Commands.revealPort, Commands.copyPortInfo, Commands.openLocation] };
       // Highlight the span actually under the cursor: the whole token, or the port line of a long-syntax mapping.

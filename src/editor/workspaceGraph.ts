@@ -5,7 +5,8 @@
  * disk's while they are open. Nothing runs until the first diagnostics pass, hover or view asks.
  */
 import * as vscode from 'vscode';
-import type { PortDiagnostic } from '../core/analysis';
+import type { DiagnosticSeverity, PortDiagnostic } from '../core/analysis';
+import type { SensitiveSeverity } from '../core/ports/portData';
 import type { RuleSeverities } from '../core/rules/index';
 import { readAhead } from '../core/readAhead';
 import { scanFile } from '../core/scanners/index';
@@ -46,6 +47,9 @@ interface DiskFile {
 }
 
 /** One workspace model, kept in step with the workspace and the open documents. */
+const SENSITIVE_RULE = 'sensitive-port-exposed';
+const GRADE_OF_SEVERITY: Readonly<Record<DiagnosticSeverity, SensitiveSeverity>> = { error: 'high', warning: 'medium', info: 'low' };
+
 export class WorkspaceGraph implements vscode.Disposable {
   readonly model = new WorkspaceModel();
   private readonly changeEmitter = new vscode.EventEmitter<void>();
@@ -106,6 +110,21 @@ export class WorkspaceGraph implements vscode.Disposable {
     }
     const name = modelFileName(uri);
     return this.model.textOf(name) === text ? this.model.diagnosticsFor(name) : NO_FINDINGS;
+  }
+
+  /**
+   * The model's grade of a port whose file leaves it to the model (a built Compose service, a
+   * socket whose service unit names the program): `undefined` while the model is not ready,
+   * `null` when it reports nothing there.
+   */
+  sensitiveGradeAt(file: string, range: { readonly start: number; readonly end: number }): SensitiveSeverity | null | undefined {
+    if (!this.ready) {
+      return undefined;
+    }
+    const found = this.model.diagnosticsFor(modelFileName(vscode.Uri.parse(file))).find(
+      (diagnostic) => diagnostic.rule === SENSITIVE_RULE && diagnostic.range.start === range.start && diagnostic.range.end === range.end,
+    );
+    return found ? GRADE_OF_SEVERITY[found.severity] : null;
   }
 
   /** Line index of a file in the model, for related locations in other files. */

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { describeReference } from '../core/hover';
 import { displayName } from '../core/ports/knowledgeBase';
 import type { KnowledgeBase } from '../core/ports/knowledgeBase';
+import type { SensitiveSeverity } from '../core/ports/portData';
 import { judgedRisk } from '../core/rules/softwareEvidence';
 import { baseNameOf } from '../core/wiring/paths';
 import type { Occurrence } from '../core/workspaceIndex';
@@ -27,14 +28,28 @@ function withoutIcons(text: string): string {
   return text.replace(/\$\([a-z-]+\)\s?/g, '');
 }
 
-function sensitivityOf(knowledgeBase: KnowledgeBase, occurrences: readonly Occurrence[]): 'high' | 'medium' | 'low' | undefined {
-  let worst: 'high' | 'medium' | 'low' | undefined;
+/** Grades of the ports the workspace model judges with a neighbouring file; `undefined` until it can say. */
+export type ModelGrades = (file: string, range: { readonly start: number; readonly end: number }) => SensitiveSeverity | null | undefined;
+
+/** A port's risk grade as the rule judges it: from the file, or from the workspace model where the file leaves it there. */
+function riskOf(knowledgeBase: KnowledgeBase, occurrence: Occurrence, modelGrades: ModelGrades | undefined): SensitiveSeverity | undefined {
+  if (occurrence.evidence.kind === 'elsewhere' && modelGrades) {
+    const graded = modelGrades(occurrence.file, occurrence.reference.range);
+    if (graded !== undefined) {
+      return graded ?? undefined;
+    }
+  }
+  return judgedRisk(knowledgeBase, occurrence.reference, occurrence.evidence, occurrence.file);
+}
+
+function sensitivityOf(knowledgeBase: KnowledgeBase, occurrences: readonly Occurrence[], modelGrades: ModelGrades | undefined): SensitiveSeverity | undefined {
+  let worst: SensitiveSeverity | undefined;
   const rank = { high: 3, medium: 2, low: 1 } as const;
-  for (const { reference, evidence, file } of occurrences) {
-    if (reference.port === null) {
+  for (const occurrence of occurrences) {
+    if (occurrence.reference.port === null) {
       continue;
     }
-    const severity = judgedRisk(knowledgeBase, reference, evidence, file);
+    const severity = riskOf(knowledgeBase, occurrence, modelGrades);
     if (severity && (!worst || rank[severity] > rank[worst])) {
       worst = severity;
     }
@@ -53,11 +68,15 @@ export class WorkspacePortsView implements vscode.TreeDataProvider<WorkspacePort
   constructor(
     private readonly workspacePorts: WorkspacePorts,
     private readonly knowledge: KnowledgeProvider,
+    /** The workspace model's grades, and when they change; absent where no model runs. */
+    private readonly modelGrades?: ModelGrades,
+    onDidChangeModel?: vscode.Event<void>,
   ) {
     void vscode.commands.executeCommand('setContext', ContextKeys.groupBy, this.groupBy);
     this.subscriptions = [
       this.changeEmitter,
       workspacePorts.onDidChange(() => this.refresh()),
+      ...(onDidChangeModel ? [onDidChangeModel(() => this.refresh())] : []),
       knowledge.onDidChange(() => this.refresh()),
     ];
   }
@@ -129,7 +148,7 @@ export class WorkspacePortsView implements vscode.TreeDataProvider<WorkspacePort
       const name = node.port === node.endPort ? displayName(knowledgeBase.lookup(node.port, node.protocol as never)) : `${node.endPort - node.port + 1} ports`;
       const count = `${node.occurrences.length} ${node.occurrences.length === 1 ? 'place' : 'places'}`;
       item.description = name ? `${name} · ${count}` : count;
-      const severity = sensitivityOf(knowledgeBase, node.occurrences);
+      const severity = sensitivityOf(knowledgeBase, node.occurrences, this.modelGrades);
       item.iconPath = severity ? SEVERITY_ICONS[severity] : new vscode.ThemeIcon('plug');
       item.contextValue = severity ? 'portGroup.sensitive' : 'portGroup';
       const knowledge = knowledgeBase.lookup(node.port, node.protocol as never);
@@ -157,7 +176,7 @@ export class WorkspacePortsView implements vscode.TreeDataProvider<WorkspacePort
     const summary = withoutIcons(describeReference(occurrence.reference, knowledgeBase)).replace(/\*\*/g, '');
     item.description = node.parent.kind === 'file' ? `line ${occurrence.line + 1} · ${occurrence.reference.role}` : `${occurrence.text} · ${occurrence.reference.role}`;
     item.tooltip = new vscode.MarkdownString(`${summary}\n\n\`${vscode.workspace.asRelativePath(uri)}:${occurrence.line + 1}\``);
-    const severity = judgedRisk(knowledgeBase, occurrence.reference, occurrence.evidence, occurrence.file);
+    const severity = riskOf(knowledgeBase, occurrence, this.modelGrades);
     item.iconPath = severity ? SEVERITY_ICONS[severity] : new vscode.ThemeIcon('location');
     item.contextValue = 'portOccurrence';
     item.command = {

@@ -63,6 +63,40 @@ describe('Port Lens sidebar', () => {
     }
   });
 
+  it('grades a port of a service the workspace builds as the rule does, from the FROM of the Dockerfile it builds', async () => {
+    const api = await waitForActivation();
+    await api.workspacePorts.ensureScanned();
+    await api.workspaceGraph.ensureStarted();
+    const view = api.workspacePortsView;
+    view.setGroupBy('port');
+    const folder = exampleUri('built-cache');
+    /** The icon colour of the 11211/tcp group, once the sidebar lists it. */
+    const colourOfPort = async (): Promise<string | undefined> => {
+      const group = (await view.getChildren()).find((node) => node.kind === 'port' && node.port === 11211);
+      const icon = group ? (view.getTreeItem(group).iconPath as vscode.ThemeIcon | undefined) : undefined;
+      return icon?.color?.id;
+    };
+    // The model reads the Dockerfile after the Compose file: the grade settles on the model's finding.
+    const graded = new Promise<void>((resolve) => {
+      const subscription = view.onDidChangeTreeData(() => {
+        void colourOfPort().then((colour) => {
+          if (colour === 'list.errorForeground') {
+            subscription.dispose();
+            resolve();
+          }
+        });
+      });
+    });
+    try {
+      await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder, 'Dockerfile'), Buffer.from('FROM memcached:1.6\n'));
+      await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder, 'compose.yaml'), Buffer.from('services:\n  cache:\n    build: .\n    ports:\n      - "11211:11211"\n'));
+      await graded;
+      assert.equal(await colourOfPort(), 'list.errorForeground', 'Memcached built FROM memcached is graded high, as the rule reports it');
+    } finally {
+      await vscode.workspace.fs.delete(folder, { recursive: true });
+    }
+  });
+
   it('updates after an existing file is edited and saved', async () => {
     const api = await waitForActivation();
     await api.workspacePorts.ensureScanned();

@@ -172,6 +172,16 @@ describe('Hover rendering', () => {
     });
   });
 
+  describe('evidence of the software behind the port', () => {
+    it('comes right under the headline, before what the port is known for, since it decides the risk', () => {
+      const evidence = '$(package) HAProxy relays 9000 to `server app1 10.0.2.10:8080`: what answers there decides the risk.';
+      const sections = renderReferenceHover(reference({ role: 'listen', port: 9000, endPort: 9000 }), knowledgeBase, { evidence }).split('\n\n---\n\n');
+      assert.equal(sections[1], evidence);
+      assert.match(sections[0], /9000/);
+      assert.match(sections[2], /ClickHouse/);
+    });
+  });
+
   describe('firewall rules', () => {
     it('says what an allow rule from anywhere does', () => {
       const line = describeReference(
