@@ -159,7 +159,7 @@ function readContextFiles(model: WorkspaceModel, selected: readonly AnalysedFile
     }
     for (const fileName of wanted) {
       tried.add(fileName);
-      const context = readContextFile(fileName, known, options);
+      const context = readContextFile(fileName, model.expectedFormatOf(fileName), known, options);
       if (context) {
         model.setFile(fileName, context.text, context.analysis);
       } else {
@@ -207,7 +207,7 @@ function isReachableWithoutLinks(absolute: string, known: ReadonlySet<string>): 
   return true;
 }
 
-function readContextFile(fileName: string, known: ReadonlySet<string>, options: ContextOptions): { text: string; analysis: FileAnalysis } | undefined {
+function readContextFile(fileName: string, expected: FileFormat | undefined, known: ReadonlySet<string>, options: ContextOptions): { text: string; analysis: FileAnalysis } | undefined {
   const absolute = path.resolve(fileName);
   if (!isReachableWithoutLinks(absolute, known)) {
     return undefined;
@@ -218,8 +218,8 @@ function readContextFile(fileName: string, known: ReadonlySet<string>, options: 
   }
   const override = options.formatOverride(absolute);
   const detected = override ? [override] : detectFormats(fileName, outcome.text);
-  // The model asks only for Compose project files and Dockerfiles; a Dockerfile may have any name (`build.dockerfile:`).
-  const formats: FileFormat[] = detected.length > 0 ? detected : isComposeProjectFileName(fileName) ? ['compose'] : ['dockerfile'];
+  // A file the model asks for may have any name (`dockerfile: deploy/web.df`, a mounted `lb.cfg`): it says what it holds.
+  const formats: FileFormat[] = detected.length > 0 ? detected : expected ? [expected] : isComposeProjectFileName(fileName) ? ['compose'] : ['dockerfile'];
   const env = formats.includes('compose') ? options.readEnv(path.dirname(absolute)) : undefined;
   const analysis = analyzeFile(fileName, outcome.text, { ...options.baseOptions, fileName, formats, ...(env ? { env } : {}) });
   return analysis ? { text: outcome.text, analysis } : undefined;

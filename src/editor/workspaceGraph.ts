@@ -9,7 +9,8 @@ import type { DiagnosticSeverity, PortDiagnostic } from '../core/analysis';
 import type { SensitiveSeverity } from '../core/ports/portData';
 import type { RuleSeverities } from '../core/rules/index';
 import { readAhead } from '../core/readAhead';
-import { scanFile } from '../core/scanners/index';
+import { scanAs, scanFile } from '../core/scanners/index';
+import type { FileFormat } from '../core/types';
 import type { LineIndex } from '../core/text';
 import type { KnowledgeBase } from '../core/ports/knowledgeBase';
 import { WorkspaceModel } from '../core/wiring/graph';
@@ -335,7 +336,7 @@ export class WorkspaceGraph implements vscode.Disposable {
   private async reread(name: string, disk: DiskFile): Promise<void> {
     let content: CandidateFileRead['content'];
     try {
-      content = await this.readFile(disk.uri, readConfig(disk.uri).maxFileSizeBytes);
+      content = await this.readFile(disk.uri, readConfig(disk.uri).maxFileSizeBytes, this.model.expectedFormatOf(name));
     } catch {
       content = undefined;
     }
@@ -357,13 +358,14 @@ export class WorkspaceGraph implements vscode.Disposable {
   }
 
   /** A file's text and scan; `undefined` when it is too large or not a file Port Lens reads. Throws when it is missing. */
-  private async readFile(uri: vscode.Uri, maxFileSizeBytes: number): Promise<CandidateFileRead['content']> {
+  private async readFile(uri: vscode.Uri, maxFileSizeBytes: number, expected?: FileFormat): Promise<CandidateFileRead['content']> {
     const stat = await vscode.workspace.fs.stat(uri);
     if ((stat.type & vscode.FileType.File) === 0 || stat.size > maxFileSizeBytes) {
       return undefined;
     }
     const text = decoder.decode(await vscode.workspace.fs.readFile(uri));
-    const scan = scanFile(uri.path, text);
+    // A wanted file may have any name (`dockerfile: deploy/web.df`, a mounted `lb.cfg`): the model says what it holds.
+    const scan = scanFile(uri.path, text) ?? (expected ? scanAs([expected], text, { fileName: uri.path }) : undefined);
     return scan ? { text, scan } : undefined;
   }
 
@@ -387,7 +389,7 @@ export class WorkspaceGraph implements vscode.Disposable {
       if (wanted.length === 0) {
         return;
       }
-      for await (const { item, outcome } of readAhead(wanted, ({ uri }) => this.readFile(uri, maxFileSizeBytes), READ_AHEAD_FILES)) {
+      for await (const { item, outcome } of readAhead(wanted, ({ name, uri }) => this.readFile(uri, maxFileSizeBytes, this.model.expectedFormatOf(name)), READ_AHEAD_FILES)) {
         if (this.disposed) {
           return;
         }

@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { closeAllEditors, exampleUri, positionOf, ruleOf, waitForActivation, waitForDiagnostics } from './helpers';
+import { closeAllEditors, exampleUri, positionOf, removeWorkspaceFile, ruleOf, waitForActivation, waitForDiagnostics, writeWorkspaceFile } from './helpers';
 
 const WIRING_RULES: ReadonlySet<string> = new Set([
   'container-port-not-listening',
@@ -121,6 +121,24 @@ describe('Wiring across files in a real editor', () => {
     const published = findingOn(document, diagnostics, 'dial-published-port', 'frontend:3000');
     assert.equal(document.getText(published.range), '3000');
     assertQuiet(document, diagnostics, ['server api:5000', 'web:8080']);
+  });
+
+  it('reads a mounted HAProxy configuration whatever its name, and judges the port mapping by its bind', async () => {
+    const compose = await writeWorkspaceFile('mounted-lb/compose.yaml', 'services:\n  lb:\n    image: haproxy:3.0\n    volumes:\n      - ./lb.cfg:/usr/local/etc/haproxy/haproxy.cfg:ro\n    ports:\n      - "8080:8080"\n');
+    const config = await writeWorkspaceFile('mounted-lb/lb.cfg', 'frontend web\n    bind *:9090\n    default_backend app\nbackend app\n    server a1 10.0.0.5:3000\n');
+    try {
+      const document = await vscode.workspace.openTextDocument(compose);
+      await vscode.window.showTextDocument(document);
+      await waitForActivation();
+      const diagnostics = await waitForDiagnostics(document.uri, hasRules('container-port-not-listening'));
+      const finding = findingOn(document, diagnostics, 'container-port-not-listening', '8080:8080');
+      assert.match(finding.message, /lb listens on 9090 \(lb\.cfg:2\)/);
+    } finally {
+      await closeAllEditors();
+      await removeWorkspaceFile(config);
+      await removeWorkspaceFile(compose);
+      await removeWorkspaceFile(exampleUri('mounted-lb'));
+    }
   });
 
   it('follows Kubernetes selectors, port names and Ingress backends', async () => {

@@ -41,7 +41,7 @@ export function linkCompose(model: LinkContext, key: string, members: ReadonlySe
   // The other project file may appear later: a project file wants its siblings.
   if (members.size > 0 && PROJECT_FILE_NAMES.has(baseNameOf([...members][0]))) {
     for (const name of PROJECT_FILE_NAMES) {
-      builder.reads.add(`${directoryOf([...members][0])}/${name}`);
+      builder.readAs(`${directoryOf([...members][0])}/${name}`, 'compose');
     }
   }
   return builder.build();
@@ -311,7 +311,7 @@ function composeListening(
     const dockerfile = context ? resolvePath(context, facts.build.dockerfile) : undefined;
     const entry = dockerfile ? model.file(dockerfile) : undefined;
     if (dockerfile) {
-      builder.reads.add(dockerfile);
+      builder.readAs(dockerfile, 'dockerfile');
     }
     const dockerfileFacts = entry?.analysis.wiring?.dockerfile;
     builtFrom = dockerfile && dockerfileFacts ? (dockerfileListening(dockerfile, dockerfileFacts, facts.build.target).baseImage ?? '') : '';
@@ -394,7 +394,7 @@ function mountedServerListening(
       replacesDefaults = true;
     }
     for (const name of candidates) {
-      builder.reads.add(name);
+      builder.readAs(name, server.format);
       const entry = model.file(name);
       if (!entry || entry.analysis.format !== server.format) {
         continue;

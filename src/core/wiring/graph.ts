@@ -18,7 +18,7 @@ import { settleDiagnostics } from '../rules/index';
 import type { RuleSeverities } from '../rules/index';
 import type { PortDiagnostic } from '../rules/types';
 import { LineIndex } from '../text';
-import type { SourceRange } from '../types';
+import type { FileFormat, SourceRange } from '../types';
 import { PROJECT_FILE_NAMES } from '../composeProject';
 import { linkCompose } from './composeLinks';
 import { linkNamespace } from './kubernetesLinks';
@@ -272,6 +272,20 @@ export class WorkspaceModel {
       }
     }
     return [...wanted].sort();
+  }
+
+  /**
+   * The format a wanted file holds when its name does not say: a Dockerfile a service names
+   * with `dockerfile:`, a server configuration a service mounts, a systemd unit a socket starts.
+   */
+  expectedFormatOf(fileName: string): FileFormat | undefined {
+    for (const links of this.links.values()) {
+      const format = links.expects.get(fileName);
+      if (format) {
+        return format;
+      }
+    }
+    return undefined;
   }
 
   /** Workspace findings on one file, after its suppression comments and the severity settings. */

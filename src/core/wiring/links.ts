@@ -8,7 +8,7 @@ import type { KnowledgeBase } from '../ports/knowledgeBase';
 import { DIAGNOSTIC_SEVERITY, sensitivePortsIn } from '../rules/sensitivity';
 import { sensitivePortExposed } from '../rules/sensitivePortExposed';
 import type { PortDiagnostic, RelatedLocation } from '../rules/types';
-import type { Protocol, SourceRange } from '../types';
+import type { FileFormat, Protocol, SourceRange } from '../types';
 import type { GraphEdge, GraphNode, ModelInput, ModelLocation } from './graph';
 import type { ListeningPort } from './listening';
 
@@ -61,6 +61,11 @@ export interface GroupLinks {
   readonly findings: Map<string, PortDiagnostic[]>;
   /** Files this group read or would read; a change to any of them links it again. */
   readonly reads: Set<string>;
+  /**
+   * The format a wanted file is read as when its name does not tell (a Dockerfile named by
+   * `dockerfile:`, a mounted `lb.cfg`): the editor and the command line scan it as that.
+   */
+  readonly expects: Map<string, FileFormat>;
   /** Bind-mount sources of Compose services: an nginx file under one joins the project. */
   readonly mounts: string[];
   readonly serial: number;
@@ -76,9 +81,16 @@ export class LinkBuilder {
   readonly spots: Spot[] = [];
   readonly findings = new Map<string, PortDiagnostic[]>();
   readonly reads = new Set<string>();
+  readonly expects = new Map<string, FileFormat>();
   readonly mounts: string[] = [];
 
   constructor(private readonly serial: number) {}
+
+  /** Reads a file that, whatever its name, holds `format`. */
+  readAs(fileName: string, format: FileFormat): void {
+    this.reads.add(fileName);
+    this.expects.set(fileName, format);
+  }
 
   report(fileName: string, diagnostic: PortDiagnostic): void {
     const list = this.findings.get(fileName) ?? [];
@@ -96,7 +108,7 @@ export class LinkBuilder {
         spotsByFile.set(spot.location.fileName, [spot]);
       }
     }
-    return { nodes: this.nodes, edges: this.edges, spots: this.spots, spotsByFile, findings: this.findings, reads: this.reads, mounts: this.mounts, serial: this.serial };
+    return { nodes: this.nodes, edges: this.edges, spots: this.spots, spotsByFile, findings: this.findings, reads: this.reads, expects: this.expects, mounts: this.mounts, serial: this.serial };
   }
 }
 

@@ -29,7 +29,7 @@ export function linkSystemdUnits(model: LinkContext, key: string, members: Reado
       continue;
     }
     // Read whether or not it exists: a service unit created later makes this socket look again.
-    builder.reads.add(serviceName);
+    builder.readAs(serviceName, 'systemd');
     const execStart = model.file(serviceName)?.analysis.wiring?.systemd?.execStart;
     const diagnostics = runRules(
       {

@@ -47,7 +47,7 @@ export function linkTerraformModule(model: LinkContext, key: string, members: Re
       const first = variables.get(variable);
       if (!first) {
         // Where Terraform's convention keeps them: the editor and the command line read it if it exists.
-        builder.reads.add(resolvePath(key.slice('terraform:'.length), CONVENTIONAL_VARIABLES_FILE) ?? CONVENTIONAL_VARIABLES_FILE);
+        builder.readAs(resolvePath(key.slice('terraform:'.length), CONVENTIONAL_VARIABLES_FILE) ?? CONVENTIONAL_VARIABLES_FILE, 'terraform');
       }
       const last = endVariable === undefined ? first : variables.get(endVariable);
       const port = portOf(first?.variable);
