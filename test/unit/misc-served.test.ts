@@ -3,18 +3,7 @@ import { detectFormats, scanFile } from '../../src/core/scanners/index';
 import { scanApache, scanHaproxy, scanSystemdSocket } from '../../src/core/scanners/misc';
 import type { ScanResult, SourceRange } from '../../src/core/types';
 import type { Forward, ServedListener, SystemdFacts } from '../../src/core/wiring/facts';
-
-/** Span of the `occurrence`-th appearance of `needle` in `text`. */
-function at(text: string, needle: string, occurrence = 0): SourceRange {
-  let index = -1;
-  for (let seen = 0; seen <= occurrence; seen++) {
-    index = text.indexOf(needle, index + 1);
-    if (index < 0) {
-      throw new Error(`"${needle}" (#${occurrence}) is not in the case text`);
-    }
-  }
-  return { start: index, end: index + needle.length };
-}
+import { at } from './textSpans';
 
 /** A forward whose target address is the `occurrence`-th `address` in `text`. */
 function forward(text: string, written: string, address: string, port?: number, occurrence = 0): Forward {

@@ -3,25 +3,7 @@ import * as fs from 'node:fs';
 import fc from 'fast-check';
 import { scanApache, scanHaproxy, scanSshd, scanSystemdSocket } from '../../src/core/scanners/misc';
 import type { PortReference, ProblemSeverity, ScanResult, Scanner, SourceRange } from '../../src/core/types';
-
-/** Span of the `occurrence`-th appearance of `needle` in `text`. */
-function at(text: string, needle: string, occurrence = 0): SourceRange {
-  let index = -1;
-  for (let seen = 0; seen <= occurrence; seen++) {
-    index = text.indexOf(needle, index + 1);
-    if (index < 0) {
-      throw new Error(`"${needle}" (#${occurrence}) is not in the case text`);
-    }
-  }
-  return { start: index, end: index + needle.length };
-}
-
-/** Span of `inner` inside the `occurrence`-th `outer`. */
-function inside(text: string, outer: string, inner: string, occurrence = 0): SourceRange {
-  const container = at(text, outer, occurrence);
-  const offset = outer.indexOf(inner);
-  return { start: container.start + offset, end: container.start + offset + inner.length };
-}
+import { at, inside } from './textSpans';
 
 interface ExpectedProblem {
   readonly code: string;

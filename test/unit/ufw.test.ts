@@ -4,23 +4,7 @@ import fc from 'fast-check';
 import { ruleForProblem } from '../../src/core/rules/scannerProblems';
 import { looksLikeUfw, scanUfw } from '../../src/core/scanners/ufw';
 import type { FirewallRuleInfo, PortReference, ProblemSeverity, SourceRange } from '../../src/core/types';
-
-function at(text: string, needle: string, occurrence = 0): SourceRange {
-  let index = -1;
-  for (let seen = 0; seen <= occurrence; seen++) {
-    index = text.indexOf(needle, index + 1);
-    if (index < 0) {
-      throw new Error(`"${needle}" (#${occurrence}) is not in the case text`);
-    }
-  }
-  return { start: index, end: index + needle.length };
-}
-
-function inside(text: string, outer: string, inner: string, occurrence = 0): SourceRange {
-  const container = at(text, outer, occurrence);
-  const offset = outer.indexOf(inner);
-  return { start: container.start + offset, end: container.start + offset + inner.length };
-}
+import { at, inside } from './textSpans';
 
 interface RefOptions {
   /** Substring holding the digits; `null` when the port is named (no digits to point at). */
