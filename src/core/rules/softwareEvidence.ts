@@ -18,8 +18,8 @@ import { imageListensOn, servesSensitiveService, softwareOfImage, softwareOfProg
 import type { ImageSoftware } from '../ports/softwareIdentity';
 import { softwareDeclaredFor } from '../ports/userData';
 import type { SoftwareSubject } from '../ports/userData';
-import type { FileFormat, PortReference } from '../types';
-import type { ContainerFacts, Forward, KubernetesObjectFacts, ServedListener, ServerFacts, WiringFacts } from '../wiring/facts';
+import type { FileFormat, PortReference, SourceRange } from '../types';
+import type { ComposeServiceFacts, ContainerFacts, DockerfileStage, Forward, KubernetesObjectFacts, ServedListener, ServerFacts, WiringFacts } from '../wiring/facts';
 import { sensitivePortsIn } from './sensitivity';
 import type { SensitivePort } from './sensitivity';
 
@@ -57,11 +57,55 @@ export type SoftwareEvidence =
 
 const NOT_APPLICABLE: SoftwareEvidence = { kind: 'not-applicable' };
 
+/**
+ * Lookups into one file's facts, built once per facts list: every reference of a file asks, so
+ * a search per reference would cost the product of the two.
+ */
+const indexes = new WeakMap<object, Map<string, unknown>>();
+
+function indexed<T>(list: readonly T[], keyOf: (item: T) => string): Map<string, T> {
+  let index = indexes.get(list) as Map<string, T> | undefined;
+  if (!index) {
+    index = new Map();
+    for (const item of list) {
+      const key = keyOf(item);
+      // The first one written wins, as a search from the start would find it.
+      if (!index.has(key)) {
+        index.set(key, item);
+      }
+    }
+    indexes.set(list, index as Map<string, unknown>);
+  }
+  return index;
+}
+
+function spanKey(range: SourceRange): string {
+  return `${range.start}:${range.end}`;
+}
+
+/** The stage an offset lies in: the last whose FROM starts at or before it (stages are in file order). */
+function stageAt(stages: readonly DockerfileStage[], offset: number): DockerfileStage | undefined {
+  let low = 0;
+  let high = stages.length - 1;
+  let found: DockerfileStage | undefined;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    if (stages[middle].fromRange.start <= offset) {
+      found = stages[middle];
+      low = middle + 1;
+    } else {
+      high = middle - 1;
+    }
+  }
+  return found;
+}
+
 /** What the file says about the software behind one of its ports. */
 export function softwareEvidence(reference: PortReference, format: FileFormat, wiring: WiringFacts | undefined): SoftwareEvidence {
   if (SERVER_FORMATS.has(format)) {
     const software = wiring?.server?.software ?? SERVER_OF_FORMAT[format];
-    const listener = wiring?.server?.listeners.find((candidate) => candidate.range.start === reference.range.start && candidate.range.end === reference.range.end);
+    const listeners = wiring?.server?.listeners;
+    const listener = listeners ? indexed(listeners, (candidate) => spanKey(candidate.range)).get(spanKey(reference.range)) : undefined;
     // Only what the server listens on is its own; an upstream address is someone else's port.
     return software && reference.role === 'listen' ? { kind: 'server', software, listener } : NOT_APPLICABLE;
   }
@@ -73,7 +117,8 @@ export function softwareEvidence(reference: PortReference, format: FileFormat, w
   }
   switch (format) {
     case 'compose': {
-      const service = wiring?.composeServices?.find((candidate) => candidate.name === reference.scope);
+      const services = wiring?.composeServices;
+      const service: ComposeServiceFacts | undefined = services && reference.scope !== undefined ? indexed(services, (candidate) => candidate.name).get(reference.scope) : undefined;
       const name = service?.name ?? reference.scope;
       const owner = name ? { service: name } : {};
       if (service?.build) {
@@ -90,13 +135,7 @@ export function softwareEvidence(reference: PortReference, format: FileFormat, w
         : { kind: 'unnamed', ...owner };
     }
     case 'dockerfile': {
-      const stages = wiring?.dockerfile?.stages ?? [];
-      let stage = undefined as (typeof stages)[number] | undefined;
-      for (const candidate of stages) {
-        if (candidate.fromRange.start <= reference.range.start) {
-          stage = candidate;
-        }
-      }
+      const stage = stageAt(wiring?.dockerfile?.stages ?? [], reference.range.start);
       return stage?.from ? { kind: 'image', image: stage.from, where: 'the stage\'s FROM', commandOverridden: false } : { kind: 'unnamed' };
     }
     default:
@@ -145,7 +184,7 @@ function selects(selector: Readonly<Record<string, string>>, labels: Readonly<Re
 }
 
 function kubernetesImage(reference: PortReference, objects: readonly KubernetesObjectFacts[]): SoftwareEvidence {
-  const owner = objects.find((object) => `${object.kind}/${object.name}` === reference.scope);
+  const owner = reference.scope === undefined ? undefined : indexed(objects, (object) => `${object.kind}/${object.name}`).get(reference.scope);
   const workload = reference.scope ? { service: reference.scope.slice(reference.scope.indexOf('/') + 1) } : {};
   if (!owner) {
     return { kind: 'unnamed', ...workload };
