@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { MAX_HCL_DEPTH, MAX_HCL_PROBLEMS, parseHcl, tokenizeHcl, TOKEN } from '../../src/core/scanners/hcl';
-import type { HclAttribute, HclBody, HclExpression } from '../../src/core/scanners/hcl';
+import { MAX_HCL_DEPTH, MAX_HCL_PROBLEMS, parseHcl, parseHclTakingBlocks, tokenizeHcl, TOKEN } from '../../src/core/scanners/hcl';
+import type { HclAttribute, HclBlock, HclBody, HclExpression } from '../../src/core/scanners/hcl';
 import type { SourceRange } from '../../src/core/types';
 
 /** The range of the `occurrence`-th `needle` in `text`. */
@@ -118,6 +118,26 @@ describe('HCL parser', () => {
       assert.deepEqual(provider.labels, [{ value: 'aws', range: at(text, 'aws') }]);
       assert.equal(attributeOf(provider.body, 'region').value.kind, 'string');
       assert.deepEqual(empty.body, { attributes: [], blocks: [] });
+    });
+
+    it('hands each top-level block on in file order, and leaves the ones taken out of the body', () => {
+      const text = 'a = 1\nvariable "x" {\n  nested {\n  }\n}\nresource "r" "n" {}\nlocals { c = 2 }\n';
+      const seen: HclBlock[] = [];
+      const { body, problems, complete } = parseHclTakingBlocks(text, (block) => {
+        seen.push(block);
+        return block.type !== 'resource';
+      });
+      assert.deepEqual(problems, []);
+      assert.equal(complete, true);
+      assert.deepEqual(seen.map((block) => block.type), ['variable', 'resource', 'locals']);
+      assert.deepEqual(seen.map((block) => block.range), [
+        { start: at(text, 'variable').start, end: at(text, '}\nresource').start + 1 },
+        { start: at(text, 'resource').start, end: at(text, '{}').end },
+        { start: at(text, 'locals').start, end: at(text, '2 }').end },
+      ]);
+      assert.deepEqual(body.attributes.map((attribute) => attribute.name), ['a']);
+      assert.deepEqual(body.blocks, [seen[1]]);
+      assert.deepEqual({ body: { attributes: body.attributes, blocks: seen }, problems }, parseHcl(text));
     });
 
     it('accepts CRLF line breaks, a byte order mark and a last line without a break', () => {
@@ -491,6 +511,21 @@ describe('HCL parser', () => {
         fc.property(hclText, (text) => {
           const { tokens } = tokenizeHcl(text);
           assert.ok(tokens.count <= 2 * text.length + 1, `${tokens.count} tokens for ${text.length} characters`);
+        }),
+        { numRuns: 1000 },
+      );
+    });
+
+    it('hands on the same top-level blocks and problems as it reads into a whole body', () => {
+      fc.assert(
+        fc.property(hclText, fc.boolean(), (text, takeEven) => {
+          const handed: HclBlock[] = [];
+          const streamed = parseHclTakingBlocks(text, (block) => handed.push(block) % 2 === (takeEven ? 1 : 0));
+          const whole = parseHcl(text);
+          assert.deepEqual(handed, whole.body.blocks);
+          assert.deepEqual(streamed.body.blocks, handed.filter((_, index) => (index % 2 === 0) !== takeEven));
+          assert.deepEqual(streamed.body.attributes, whole.body.attributes);
+          assert.deepEqual(streamed.problems, whole.problems);
         }),
         { numRuns: 1000 },
       );

@@ -306,6 +306,37 @@ describe('nginx scanner', () => {
     );
   });
 
+  it('reads nothing past a thousand nested blocks, says so once, and reads on after they close', () => {
+    const levels = 1002;
+    const text = `http {\n${'location / {\n'.repeat(levels)}server { listen 81; }\n${'}\n'.repeat(levels)}server {\n    listen 82;\n}\n}\n`;
+    const result = scanNginx(text, { fileName: 'nginx.conf' });
+    assert.deepEqual(
+      result.references.map((reference) => [text.slice(reference.range.start, reference.range.end), reference.port]),
+      [['82', 82]],
+    );
+    assert.deepEqual(
+      result.problems.map((found) => [found.code, found.range, found.message]),
+      [['parse-error', { start: 0, end: 0 }, 'Could not read the configuration: it is nested too deeply']],
+    );
+  });
+
+  it('reports every block still open at the end of the file at its brace, however deep', () => {
+    const levels = 1500;
+    const text = `${'server {\n'.repeat(levels)}{ listen 81; }\n`;
+    const result = scanNginx(text, { fileName: 'nginx.conf' });
+    const braces = Array.from({ length: levels }, (_, level) => level * 'server {\n'.length + 'server '.length);
+    // The outermost server, closed by the end of the file, listens on its implicit *:80.
+    assert.deepEqual(
+      result.references.map((reference) => [text.slice(reference.range.start, reference.range.end), reference.port, reference.flags]),
+      [['server', 80, ['implicit']]],
+    );
+    assert.deepEqual(result.problems.map((found) => [found.range.start, found.range.end, found.message]), [
+      [0, 0, 'Could not read the configuration: it is nested too deeply'],
+      ...braces.map((start) => [start, start + 1, 'unexpected end of file, expecting "}" to close this block']),
+      [at(text, '{ listen'), at(text, '{ listen') + 1, 'unexpected "{"'],
+    ]);
+  });
+
   it('never throws on hostile input', () => {
     const inputs = ['{', '}', ';', '"', "'", 'listen', 'listen ;', 'listen [', 'listen [];', 'listen :;', 'proxy_pass http://;', 'proxy_pass http://[::1;', 'upstream { server ; }', '\\', '$', '${', 'x'.repeat(5000), '{'.repeat(3000), '}'.repeat(3000)];
     for (const input of inputs) {

@@ -682,6 +682,53 @@ resource "aws_security_group" "s" {
         { name: 'bare', range: at(text, '"bare"') },
       ]);
     });
+
+    it('reads a resource written before the variables and locals it uses as one written after them', () => {
+      const declarations = 'variable "ssh" {\n  default = 22\n}\nlocals {\n  web = local.ports\n  ports = [80, "443"]\n}\n';
+      const resource =
+        'resource "aws_security_group" "s" {\n  ingress {\n    from_port = var.ssh\n    to_port = var.ssh\n    protocol = "tcp"\n    cidr_blocks = ["10.0.0.0/8"]\n  }\n' +
+        '  dynamic "ingress" {\n    for_each = local.web\n    content {\n      from_port = ingress.value\n      to_port = ingress.value\n      protocol = "tcp"\n      cidr_blocks = ["0.0.0.0/0"]\n    }\n  }\n}\n';
+      const expected = [
+        allow({ at: '80', port: 80, endPort: 80, protocol: 'tcp', source: null, sourceAt: '0.0.0.0/0' }),
+        allow({ at: '443', port: 443, endPort: 443, protocol: 'tcp', source: null, sourceAt: '0.0.0.0/0' }),
+        allow({ at: 'var.ssh', end: 'var.ssh', port: 22, endPort: 22, protocol: 'tcp', source: '10.0.0.0/8', rawText: 'var.ssh' }),
+      ];
+      for (const text of [declarations + resource, resource + declarations]) {
+        const result = scanTerraform(text);
+        assert.deepEqual(result.problems, []);
+        assert.deepEqual(summaries(text, result), text.startsWith('variable') ? expected : [expected[2], expected[0], expected[1]]);
+      }
+    });
+
+    it('keeps the first declaration of a name, for the resources before and after a second one', () => {
+      const rule = (name: string): string => `resource "aws_security_group_rule" "${name}" {\n  type = "ingress"\n  from_port = var.port\n  to_port = local.port\n  protocol = "tcp"\n}\n`;
+      const text = `variable "port" { default = 22 }\nlocals {\n  port = 22\n}\n${rule('before')}variable "port" { default = 80 }\nlocals {\n  port = 80\n}\n${rule('after')}`;
+      const result = scanTerraform(text);
+      assert.deepEqual(
+        result.references.map((reference) => [reference.scope, reference.port, reference.endPort]),
+        [
+          ['aws_security_group_rule.before', 22, 22],
+          ['aws_security_group_rule.after', 22, 22],
+        ],
+      );
+    });
+
+    it('keeps file order among the references of resources that point at one shared value', () => {
+      // `first` uses a variable declared at the end; `second` could be read at once, but is read after `first`.
+      const group = (name: string, sources: string): string =>
+        `resource "aws_security_group" "${name}" {\n  dynamic "ingress" {\n    for_each = local.web\n    content {\n      from_port = ingress.value\n      to_port = ingress.value\n      protocol = "tcp"\n      cidr_blocks = ${sources}\n    }\n  }\n}\n`;
+      const text = `locals {\n  web = [80, 443]\n}\n${group('first', 'var.office')}${group('second', '["0.0.0.0/0"]')}variable "office" {\n  default = ["10.0.0.0/8"]\n}\n`;
+      const result = scanTerraform(text);
+      assert.deepEqual(
+        result.references.map((reference) => [reference.scope, slice(text, reference.range), reference.firewall?.source]),
+        [
+          ['aws_security_group.first', '80', '10.0.0.0/8'],
+          ['aws_security_group.second', '80', null],
+          ['aws_security_group.first', '443', '10.0.0.0/8'],
+          ['aws_security_group.second', '443', null],
+        ],
+      );
+    });
   });
 
   describe('dynamic blocks and for_each', () => {

@@ -12,7 +12,7 @@
  * the error and skips to the end of the line (or past the brace that closes what the line opened)
  * and goes on, so one typo does not hide the rest of the file.
  */
-import type { Mutable, ScanProblem, SourceRange } from '../types';
+import type { ScanProblem, SourceRange } from '../types';
 import { failureReason, problem } from './portSyntax';
 
 // ---------------------------------------------------------------------------------------------
@@ -821,6 +821,36 @@ function stripCommonIndentation(value: string): string {
   return common === Number.POSITIVE_INFINITY || common === 0 ? value : lines.map((line) => line.slice(Math.min(common, line.length - line.trimStart().length))).join('\n');
 }
 
+/**
+ * The items of the lists being read, innermost list last. Each list is copied out at its exact
+ * length when it ends: an array grown by `push` keeps room for sixteen more items, and a big
+ * file's tree holds tens of thousands of short lists, which then outgrow the young generation.
+ */
+class ListStack<T> {
+  private readonly items: T[] = [];
+  private top = 0;
+
+  get length(): number {
+    return this.top;
+  }
+
+  push(item: T): void {
+    this.items[this.top++] = item;
+  }
+
+  /** The items pushed since the stack was `from` long, taken off it. */
+  takeFrom(from: number): T[] {
+    const list = this.items.slice(from, this.top);
+    this.top = from;
+    return list;
+  }
+
+  /** Forgets the items pushed since the stack was `from` long. */
+  dropFrom(from: number): void {
+    this.top = from;
+  }
+}
+
 class Parser {
   private index = 0;
   private depth = 0;
@@ -831,11 +861,20 @@ class Parser {
   private readonly kinds: Uint8Array;
   private readonly starts: Int32Array;
   private readonly ends: Int32Array;
+  private readonly attributes = new ListStack<HclAttribute>();
+  private readonly blocks = new ListStack<HclBlock>();
+  private readonly labels = new ListStack<HclBlockLabel>();
+  private readonly expressions = new ListStack<HclExpression>();
+  private readonly entries = new ListStack<HclObjectEntry>();
+  private readonly steps = new ListStack<string | number>();
+  /** Each identifier's text once: a file repeats the same few names thousands of times. */
+  private readonly names = new Map<string, string>();
 
   constructor(
     private readonly text: string,
     tokens: HclTokens,
     private readonly problems: ProblemList,
+    private readonly takeTopLevelBlock: TopLevelBlockTaker | undefined,
   ) {
     this.kinds = tokens.kinds;
     this.starts = tokens.starts;
@@ -879,6 +918,17 @@ class Parser {
 
   private tokenText(index = this.index): string {
     return this.text.slice(this.starts[index], this.ends[index]);
+  }
+
+  /** An identifier's text, the same string each time it is written. */
+  private identifier(index = this.index): string {
+    const text = this.tokenText(index);
+    const known = this.names.get(text);
+    if (known !== undefined) {
+      return known;
+    }
+    this.names.set(text, text);
+    return text;
   }
 
   /** Consumes the current token and returns its range. */
@@ -984,21 +1034,19 @@ class Parser {
   // --- bodies -------------------------------------------------------------------------------
 
   private parseBody(inBlock: boolean): HclBody {
-    const body: HclBody = { attributes: [], blocks: [] };
+    const attributesFrom = this.attributes.length;
+    const blocksFrom = this.blocks.length;
     for (;;) {
       const kind = this.kinds[this.index];
       if (kind === TOKEN.Newline) {
         this.index++;
-      } else if (kind === TOKEN.EOF) {
-        return body;
+      } else if (kind === TOKEN.EOF || (kind === TOKEN.RBrace && inBlock)) {
+        return { attributes: this.attributes.takeFrom(attributesFrom), blocks: this.blocks.takeFrom(blocksFrom) };
       } else if (kind === TOKEN.RBrace) {
-        if (inBlock) {
-          return body;
-        }
         this.error('This } closes no block');
         this.index++;
       } else if (kind === TOKEN.Ident) {
-        this.parseBodyItem(body);
+        this.parseBodyItem();
       } else {
         // A string is marked whole; anything else by its first token.
         const errorIndex = this.index;
@@ -1013,36 +1061,36 @@ class Parser {
     }
   }
 
-  private parseBodyItem(body: HclBody): void {
+  private parseBodyItem(): void {
     const nameIndex = this.index;
     const nameRange = this.advance();
-    const name = this.tokenText(nameIndex);
+    const name = this.identifier(nameIndex);
     const kind = this.kinds[this.index];
     if (kind === TOKEN.Equals) {
       this.index++;
       const value = this.parseExpression();
-      body.attributes.push({ name, nameRange, value, range: { start: nameRange.start, end: value.range.end } });
+      this.attributes.push({ name, nameRange, value, range: { start: nameRange.start, end: value.range.end } });
       this.expectItemEnd(`the value of ${name}`);
       return;
     }
     if (kind === TOKEN.LBrace || kind === TOKEN.Ident || kind === TOKEN.OQuote) {
-      this.parseBlock(body, name, nameRange);
+      this.parseBlock(name, nameRange);
       return;
     }
     this.error(`Expected = or a block after ${name}, found ${this.describe()}`);
     this.skipLine();
   }
 
-  private parseBlock(body: HclBody, type: string, typeRange: SourceRange): void {
-    const labels: HclBlockLabel[] = [];
+  private parseBlock(type: string, typeRange: SourceRange): void {
+    const labelsFrom = this.labels.length;
     for (;;) {
       const kind = this.kinds[this.index];
       if (kind === TOKEN.Ident) {
-        labels.push({ value: this.tokenText(), range: this.advance() });
+        this.labels.push({ value: this.identifier(), range: this.advance() });
       } else if (kind === TOKEN.OQuote) {
         const label = this.parseTemplate();
         if (label.kind === 'string' && label.value !== undefined) {
-          labels.push({ value: label.value, range: label.range });
+          this.labels.push({ value: label.value, range: label.range });
         } else {
           this.problems.add(label.range, 'A block label must be a plain string, without ${ }');
         }
@@ -1050,6 +1098,7 @@ class Parser {
         break;
       }
     }
+    const labels = this.labels.takeFrom(labelsFrom);
     if (this.kinds[this.index] !== TOKEN.LBrace) {
       this.error(`Expected { to open the ${type} block, found ${this.describe()}`);
       this.skipLine();
@@ -1073,7 +1122,10 @@ class Parser {
       this.unclosed.push(openRange);
       end = this.text.length;
     }
-    body.blocks.push({ type, typeRange, labels, body: blockBody, range: { start: typeRange.start, end } });
+    const block: HclBlock = { type, typeRange, labels, body: blockBody, range: { start: typeRange.start, end } };
+    if (this.depth > 0 || !this.takeTopLevelBlock?.(block)) {
+      this.blocks.push(block);
+    }
     this.expectItemEnd(`the ${type} block`);
   }
 
@@ -1196,7 +1248,7 @@ class Parser {
   private parseIdentifierTerm(): HclExpression {
     const nameIndex = this.index;
     const range = this.advance();
-    let name = this.tokenText(nameIndex);
+    let name = this.identifier(nameIndex);
     // Provider-defined functions: `provider::aws::arn_parse(...)`.
     while (this.kinds[this.index] === TOKEN.Colon && this.kinds[this.index + 1] === TOKEN.Colon && this.kinds[this.index + 2] === TOKEN.Ident) {
       name += `::${this.tokenText(this.index + 2)}`;
@@ -1255,12 +1307,12 @@ class Parser {
     const open = this.advance();
     const saved = this.ignoreNewlines;
     this.ignoreNewlines = true;
-    const args: HclExpression[] = [];
+    const argsFrom = this.expressions.length;
     const end = this.parseCommaList(
       open,
       TOKEN.RParen,
       () => {
-        args.push(this.parseExpression());
+        this.expressions.push(this.parseExpression());
         if (this.kind() === TOKEN.Ellipsis) {
           this.index++;
         }
@@ -1269,12 +1321,19 @@ class Parser {
       () => this.error(`Expected , or ) in the call to ${name}, found ${this.describe()}`),
     );
     this.ignoreNewlines = saved;
-    return { kind: 'call', name, args, range: { start, end } };
+    return { kind: 'call', name, args: this.expressions.takeFrom(argsFrom), range: { start, end } };
   }
 
   /** `.name`, `.0`, `[index]`, `.*` and `[*]` after a term; only a plain name followed by steps is a traversal. */
   private parsePostfix(term: HclExpression): HclExpression {
-    let path = term.kind === 'traversal' ? term.path : undefined;
+    // The path so far is kept on `steps` while it can still be a traversal.
+    const stepsFrom = this.steps.length;
+    let traversal = term.kind === 'traversal';
+    if (term.kind === 'traversal') {
+      for (const step of term.path) {
+        this.steps.push(step);
+      }
+    }
     let end = term.range.end;
     let changed = false;
     for (;;) {
@@ -1283,18 +1342,22 @@ class Parser {
         this.index++;
         const step = this.kind();
         if (step === TOKEN.Ident) {
-          path?.push(this.tokenText());
+          if (traversal) {
+            this.steps.push(this.identifier());
+          }
         } else if (step === TOKEN.Number && /^\d+(?:\.\d+)?$/.test(this.tokenText())) {
           // Legacy index steps: `a.0`, and `a.0.1` which reads as the number 0.1.
           for (const index of this.tokenText().split('.')) {
-            path?.push(Number(index));
+            if (traversal) {
+              this.steps.push(Number(index));
+            }
           }
         } else if (step === TOKEN.Star) {
-          path = undefined;
+          traversal = false;
         } else {
           this.error(`Expected an attribute name after ., found ${this.describe()}`);
           end = this.previousEnd();
-          path = undefined;
+          traversal = false;
           changed = true;
           break;
         }
@@ -1306,15 +1369,19 @@ class Parser {
         this.ignoreNewlines = true;
         if (this.kind() === TOKEN.Star && this.kindAfter() === TOKEN.RBracket) {
           this.index++;
-          path = undefined;
+          traversal = false;
         } else {
           const key = this.parseExpression();
           if (key.kind === 'number' && Number.isInteger(key.value) && key.value >= 0) {
-            path?.push(key.value);
+            if (traversal) {
+              this.steps.push(key.value);
+            }
           } else if (key.kind === 'string' && key.value !== undefined) {
-            path?.push(key.value);
+            if (traversal) {
+              this.steps.push(key.value);
+            }
           } else {
-            path = undefined;
+            traversal = false;
           }
         }
         end = this.expectCloser(TOKEN.RBracket, open, ']');
@@ -1325,10 +1392,15 @@ class Parser {
       }
     }
     if (!changed) {
+      this.steps.dropFrom(stepsFrom);
       return term;
     }
     const range = { start: term.range.start, end };
-    return path ? { kind: 'traversal', path, range } : { kind: 'other', range };
+    if (traversal) {
+      return { kind: 'traversal', path: this.steps.takeFrom(stepsFrom), range };
+    }
+    this.steps.dropFrom(stepsFrom);
+    return { kind: 'other', range };
   }
 
   /** Expects `closer`; on anything else reports it, skips to it at this level and returns where the construct ends. */
@@ -1378,22 +1450,22 @@ class Parser {
     const open = this.advance();
     const saved = this.ignoreNewlines;
     this.ignoreNewlines = true;
-    const items: HclExpression[] = [];
     if (this.isForExpression()) {
       this.index = openIndex;
       this.skipBalanced();
       this.ignoreNewlines = saved;
       return { kind: 'other', range: { start: open.start, end: this.previousEnd() } };
     }
+    const itemsFrom = this.expressions.length;
     const end = this.parseCommaList(
       open,
       TOKEN.RBracket,
-      () => items.push(this.parseExpression()),
+      () => this.expressions.push(this.parseExpression()),
       () => this.error(`This [ is not closed before ${this.describe()}`, open),
       () => this.error(`Expected , or ] in this list, found ${this.describe()}`),
     );
     this.ignoreNewlines = saved;
-    return { kind: 'tuple', items, range: { start: open.start, end } };
+    return { kind: 'tuple', items: this.expressions.takeFrom(itemsFrom), range: { start: open.start, end } };
   }
 
   private parseObject(): HclExpression {
@@ -1401,7 +1473,7 @@ class Parser {
     const open = this.advance();
     const saved = this.ignoreNewlines;
     this.ignoreNewlines = false;
-    const entries: HclObjectEntry[] = [];
+    const entriesFrom = this.entries.length;
     let end: number;
     while (this.kinds[this.index] === TOKEN.Newline) {
       this.index++;
@@ -1441,7 +1513,8 @@ class Parser {
       }
       this.index++;
       const value = this.parseExpression();
-      entries.push({ ...keyName(this.text, key), keyRange: key.range, value });
+      const name = keyName(this.text, key);
+      this.entries.push(name === undefined ? { keyRange: key.range, value } : { key: name, keyRange: key.range, value });
       const after = this.kind();
       if (after !== TOKEN.Comma && after !== TOKEN.Newline && !isCloser(after) && after !== TOKEN.EOF) {
         this.error(`Expected a line break or , after this value, found ${this.describe()}`);
@@ -1449,7 +1522,7 @@ class Parser {
       }
     }
     this.ignoreNewlines = saved;
-    return { kind: 'object', entries, range: { start: open.start, end } };
+    return { kind: 'object', entries: this.entries.takeFrom(entriesFrom), range: { start: open.start, end } };
   }
 
   /** A quoted template or a heredoc, its parts read in turn. */
@@ -1507,17 +1580,16 @@ class Parser {
     const range = { start: open.start, end };
     const contentRange = { start: Math.min(contentStart, contentEnd), end: contentEnd };
     const flush = heredoc && this.text.charCodeAt(open.start + 2) === 45;
-    // Built field by field: a Terraform file has thousands of strings, and spreads are slow.
-    const result: Mutable<HclString> = { kind: 'string', range, contentRange };
-    if (heredoc) {
-      result.heredoc = true;
-    }
+    // One literal per shape, no spreads: a Terraform file has thousands of strings, and a field
+    // added to an object after it is made goes to a separate, larger allocation.
     if (interpolations === 0 && !directive) {
-      result.value = flush ? stripCommonIndentation(literal) : literal;
-    } else if (interpolations === 1 && literals === 0 && !directive && interpolation) {
-      result.interpolation = interpolation;
+      const value = flush ? stripCommonIndentation(literal) : literal;
+      return heredoc ? { kind: 'string', range, contentRange, heredoc, value } : { kind: 'string', range, contentRange, value };
     }
-    return result;
+    if (interpolations === 1 && literals === 0 && !directive && interpolation) {
+      return heredoc ? { kind: 'string', range, contentRange, heredoc, interpolation } : { kind: 'string', range, contentRange, interpolation };
+    }
+    return heredoc ? { kind: 'string', range, contentRange, heredoc } : { kind: 'string', range, contentRange };
   }
 
   /** After a `${` expression: the `}` that ends it, reporting and skipping anything before it. */
@@ -1559,17 +1631,17 @@ class Parser {
   }
 }
 
-function keyName(text: string, key: HclExpression): { key?: string } {
+function keyName(text: string, key: HclExpression): string | undefined {
   if (key.kind === 'traversal' && key.path.length === 1) {
-    return { key: String(key.path[0]) };
+    return String(key.path[0]);
   }
   if (key.kind === 'string' && key.value !== undefined) {
-    return { key: key.value };
+    return key.value;
   }
   if (key.kind === 'bool' || key.kind === 'null') {
-    return { key: text.slice(key.range.start, key.range.end) };
+    return text.slice(key.range.start, key.range.end);
   }
-  return {};
+  return undefined;
 }
 
 function finishProblems(problems: ProblemList): ScanProblem[] {
@@ -1580,17 +1652,37 @@ function finishProblems(problems: ProblemList): ScanProblem[] {
   return kept;
 }
 
-/** Parses HCL native syntax. Never throws: what cannot be read is reported as `parse-error` problems and skipped. */
-export function parseHcl(text: string): HclParse {
+/** Sees a top-level block as soon as it is read; returns true to take it out of the body. */
+export type TopLevelBlockTaker = (block: HclBlock) => boolean;
+
+function parse(text: string, takeTopLevelBlock: TopLevelBlockTaker | undefined): HclParse & { readonly complete: boolean } {
   const problems = new ProblemList();
   try {
     const tokens = new Tokenizer(text, problems).run();
-    const body = new Parser(text, tokens, problems).parseFile();
-    return { body, problems: finishProblems(problems) };
+    const body = new Parser(text, tokens, problems, takeTopLevelBlock).parseFile();
+    return { body, problems: finishProblems(problems), complete: true };
   } catch (error) {
     return {
       body: { attributes: [], blocks: [] },
       problems: [problem({ start: 0, end: Math.min(text.length, 1) }, 'parse-error', `Could not read this file: ${failureReason(error)}`)],
+      complete: false,
     };
   }
+}
+
+/** Parses HCL native syntax. Never throws: what cannot be read is reported as `parse-error` problems and skipped. */
+export function parseHcl(text: string): HclParse {
+  const { body, problems } = parse(text, undefined);
+  return { body, problems };
+}
+
+/**
+ * As {@link parseHcl}, handing each top-level block to `take` as soon as it is read, in file
+ * order. A block `take` returns true for is left out of the body, so a reader done with it lets
+ * it go while the rest is read: a big file's tree is then never whole in memory. `complete` is
+ * false when the text could not be read at all (its one problem says why): what `take` saw before
+ * then does not count. An exception thrown by `take` is reported as such a failure.
+ */
+export function parseHclTakingBlocks(text: string, take: TopLevelBlockTaker): HclParse & { readonly complete: boolean } {
+  return parse(text, take);
 }

@@ -278,7 +278,6 @@ interface OpenBlock {
   /** Absent for a `{` with nothing before it: nginx rejects it, and nothing inside it is read. */
   readonly name?: NginxToken;
   readonly args: readonly NginxToken[];
-  readonly opening?: NginxToken;
 }
 
 /**
@@ -298,7 +297,8 @@ interface DirectiveVisitor {
  * unread, and such a directive without a block is dropped, since nothing looks at it.
  */
 function parseDirectives(lexer: NginxLexer, problems: ScanProblem[], visitor: DirectiveVisitor): void {
-  const stack: OpenBlock[] = [{ args: [] }];
+  // Where each open block's `{` is, and nothing more: a deep file keeps one number per level, not its tokens.
+  const openings: number[] = [];
   let pending: NginxToken[] = [];
   /** End of the pending directive's last word, kept or skipped. */
   let pendingEnd = 0;
@@ -326,9 +326,8 @@ function parseDirectives(lexer: NginxLexer, problems: ScanProblem[], visitor: Di
       if (pending.length === 0) {
         problems.push(problem(rangeOf(token), 'parse-error', 'unexpected "{"'));
       }
-      const block: OpenBlock = { name: pending[0], args: pending.slice(1), opening: token };
-      stack.push(block);
-      visitor.openBlock(block);
+      openings.push(token.start);
+      visitor.openBlock({ name: pending[0], args: pending.slice(1) });
       pending = [];
     } else {
       if (pending.length > 0) {
@@ -336,10 +335,10 @@ function parseDirectives(lexer: NginxLexer, problems: ScanProblem[], visitor: Di
         visitor.directive({ name: pending[0], args: pending.slice(1) });
         pending = [];
       }
-      if (stack.length === 1) {
+      if (openings.length === 0) {
         problems.push(problem(rangeOf(token), 'parse-error', 'unexpected "}": no block is open here'));
       } else {
-        stack.pop();
+        openings.pop();
         visitor.closeBlock();
       }
     }
@@ -348,11 +347,9 @@ function parseDirectives(lexer: NginxLexer, problems: ScanProblem[], visitor: Di
     problems.push(problem({ start: pending[0].start, end: pendingEnd }, 'parse-error', 'unexpected end of file, expecting ";" or "}"'));
     visitor.directive({ name: pending[0], args: pending.slice(1) });
   }
-  while (stack.length > 1) {
-    const open = stack[stack.length - 1];
-    const opening = open.opening ?? open.name;
-    problems.push(problem(opening ? rangeOf(opening) : { start: 0, end: 0 }, 'parse-error', 'unexpected end of file, expecting "}" to close this block'));
-    stack.pop();
+  for (let depth = openings.length - 1; depth >= 0; depth--) {
+    const start = openings[depth];
+    problems.push(problem({ start, end: start + 1 }, 'parse-error', 'unexpected end of file, expecting "}" to close this block'));
     visitor.closeBlock();
   }
 }
@@ -555,8 +552,6 @@ interface Frame {
   readonly block: OpenBlock | undefined;
   /** The top-level context (`http`, `stream`, `mail`) the block sits in, if any. */
   readonly context: Scope | undefined;
-  /** Inside a block without a name, which nginx rejects: nothing in it counts. */
-  readonly dropped: boolean;
   /** Inside a data block (`map`, `types`, …): only upstream names count. */
   readonly data: boolean;
   /** Set for a `server` block of the http or stream module. */
@@ -629,7 +624,13 @@ class NginxScan implements DirectiveVisitor {
   private readonly upstreamNames = new Set<string>();
   /** The upstream names in lower case, once every one is known. */
   private upstreamNamesLowerCase: Set<string> | undefined;
-  private readonly frames: Frame[] = [{ block: undefined, context: undefined, dropped: false, data: false }];
+  private readonly frames: Frame[] = [{ block: undefined, context: undefined, data: false }];
+  /**
+   * Open blocks nothing in which counts: one without a name, which nginx rejects, one past
+   * {@link MAX_NESTING}, and every block inside those. Counted rather than kept, so a deep file
+   * holds no frame per level.
+   */
+  private droppedDepth = 0;
   /** Upstream URLs, checked at the end: a name may refer to an `upstream` block further down. */
   private readonly passes: {
     readonly url: NginxToken;
@@ -670,30 +671,35 @@ class NginxScan implements DirectiveVisitor {
   }
 
   openBlock(block: OpenBlock): void {
+    if (this.droppedDepth > 0) {
+      this.droppedDepth++;
+      return;
+    }
     const parent = this.frames[this.frames.length - 1];
     const name = block.name?.text;
-    if (this.frames.length > MAX_NESTING && !parent.dropped) {
+    if (this.frames.length > MAX_NESTING) {
       this.tooDeep = true;
     }
-    const dropped = parent.dropped || name === undefined || this.frames.length > MAX_NESTING;
-    if (!dropped) {
-      this.noteUpstreamName(block);
-      if (this.frames.length === 1 && MAIN_CONTEXT_BLOCKS.has(name)) {
-        this.mainConfiguration = true;
-      }
-      if (block.name && NOT_BLOCKS.has(name)) {
-        // Most often the `;` after it is missing, and the next line's block was taken as its own.
-        this.problems.push(problem(rangeOf(block.name), 'parse-error', `directive "${name}" is not terminated by ";"`));
-      }
+    if (name === undefined || this.frames.length > MAX_NESTING) {
+      this.droppedDepth = 1;
+      return;
+    }
+    this.noteUpstreamName(block);
+    if (this.frames.length === 1 && MAIN_CONTEXT_BLOCKS.has(name)) {
+      this.mainConfiguration = true;
+    }
+    if (block.name && NOT_BLOCKS.has(name)) {
+      // Most often the `;` after it is missing, and the next line's block was taken as its own.
+      this.problems.push(problem(rangeOf(block.name), 'parse-error', `directive "${name}" is not terminated by ";"`));
     }
     const context = parent.context ?? (name === 'http' || name === 'stream' || name === 'mail' ? name : undefined);
     // A snippet's top-level locations belong to the server it is included in; its http or stream block does not.
-    const enclosing = parent.block || !MAIN_CONTEXT_BLOCKS.has(name ?? '') ? parent.enclosing : undefined;
-    const frame: Frame = { block, context, dropped, data: parent.data || (name !== undefined && DATA_BLOCKS.has(name)), ...(enclosing ? { enclosing } : {}) };
+    const enclosing = parent.block || !MAIN_CONTEXT_BLOCKS.has(name) ? parent.enclosing : undefined;
+    const frame: Frame = { block, context, data: parent.data || DATA_BLOCKS.has(name), ...(enclosing ? { enclosing } : {}) };
     const scope = context ?? this.defaultScope;
     const parentName = parent.block?.name?.text;
     // A server block sits right inside its module's block, or at the top of a snippet included there.
-    if (!dropped && !frame.data && name === 'server' && block.name && scope !== 'mail' && (parentName === scope || parent.block === undefined)) {
+    if (!frame.data && name === 'server' && block.name && scope !== 'mail' && (parentName === scope || parent.block === undefined)) {
       const server = newServerBlock(block.name, scope);
       this.frames.push({ ...frame, server, enclosing: server });
       return;
@@ -702,6 +708,10 @@ class NginxScan implements DirectiveVisitor {
   }
 
   closeBlock(): void {
+    if (this.droppedDepth > 0) {
+      this.droppedDepth--;
+      return;
+    }
     const server = this.frames.pop()?.server;
     if (!server?.keyword || server.hasListen || server.hasInclude) {
       return;
@@ -721,10 +731,10 @@ class NginxScan implements DirectiveVisitor {
 
   /** A directive without a block, with the top-level context it sits in and the block directly around it. */
   directive(directive: Directive): void {
-    const frame = this.frames[this.frames.length - 1];
-    if (frame.dropped) {
+    if (this.droppedDepth > 0) {
       return;
     }
+    const frame = this.frames[this.frames.length - 1];
     this.noteUpstreamName(directive);
     if (frame.data) {
       return;

@@ -11,7 +11,7 @@
  */
 import type { FirewallAction, FirewallRuleInfo, PortReference, Protocol, ScanOptions, ScanProblem, ScanResult, SourceRange } from '../types';
 import type { TerraformVariable, TerraformVariablePort } from '../wiring/facts';
-import { parseHcl } from './hcl';
+import { parseHclTakingBlocks } from './hcl';
 import type { HclBlock, HclBody, HclExpression, HclObject } from './hcl';
 import { failureReason, MAX_PORT, problem } from './portSyntax';
 
@@ -51,22 +51,100 @@ class Declarations {
   /** Declared variables, with their default when it has one. */
   readonly variables = new Map<string, HclExpression | undefined>();
   readonly locals = new Map<string, HclExpression>();
+  /** Names whose value, and every name it reads in turn, are declared: reading them cannot change. */
+  private readonly settledVariables = new Set<string>();
+  private readonly settledLocals = new Set<string>();
 
-  constructor(
-    private readonly text: string,
-    body: HclBody,
-  ) {
-    for (const block of body.blocks) {
-      if (block.type === 'variable' && block.labels.length > 0 && !this.variables.has(block.labels[0].value)) {
-        this.variables.set(block.labels[0].value, attribute(block.body, 'default'));
-      } else if (block.type === 'locals') {
-        for (const local of block.body.attributes) {
-          if (!this.locals.has(local.name)) {
-            this.locals.set(local.name, local.value);
-          }
+  constructor(private readonly text: string) {}
+
+  /** Takes in a `variable` or `locals` block, in file order: the first declaration of a name counts. */
+  declare(block: HclBlock): void {
+    if (block.type === 'variable' && block.labels.length > 0 && !this.variables.has(block.labels[0].value)) {
+      this.variables.set(block.labels[0].value, attribute(block.body, 'default'));
+    } else if (block.type === 'locals') {
+      for (const local of block.body.attributes) {
+        if (!this.locals.has(local.name)) {
+          this.locals.set(local.name, local.value);
         }
       }
     }
+  }
+
+  /**
+   * Whether every `var.` and `local.` that reading `block` could look up, directly or through
+   * the values it leads to, is declared already. Then reading the block now gives what reading
+   * it after the whole file would, since a later declaration of a name does not count.
+   */
+  settles(block: HclBlock): boolean {
+    const variables = new Set<string>();
+    const locals = new Set<string>();
+    const expressions: HclExpression[] = [];
+    const bodies: HclBody[] = [block.body];
+    for (let body = bodies.pop(); body; body = bodies.pop()) {
+      for (const item of body.attributes) {
+        expressions.push(item.value);
+      }
+      for (const nested of body.blocks) {
+        bodies.push(nested.body);
+      }
+    }
+    for (let expression = expressions.pop(); expression; expression = expressions.pop()) {
+      switch (expression.kind) {
+        case 'traversal': {
+          const [root, name] = expression.path;
+          if (typeof name !== 'string') {
+            break;
+          }
+          if (root === 'var' && !this.settledVariables.has(name) && !variables.has(name)) {
+            if (!this.variables.has(name)) {
+              return false;
+            }
+            variables.add(name);
+            const fallback = this.variables.get(name);
+            if (fallback) {
+              expressions.push(fallback);
+            }
+          } else if (root === 'local' && !this.settledLocals.has(name) && !locals.has(name)) {
+            const local = this.locals.get(name);
+            if (local === undefined) {
+              return false;
+            }
+            locals.add(name);
+            expressions.push(local);
+          }
+          break;
+        }
+        case 'string':
+          if (expression.interpolation) {
+            expressions.push(expression.interpolation);
+          }
+          break;
+        case 'tuple':
+          for (const item of expression.items) {
+            expressions.push(item);
+          }
+          break;
+        case 'object':
+          for (const entry of expression.entries) {
+            expressions.push(entry.value);
+          }
+          break;
+        case 'call':
+          for (const argument of expression.args) {
+            expressions.push(argument);
+          }
+          break;
+        default:
+          break;
+      }
+    }
+    for (const name of variables) {
+      this.settledVariables.add(name);
+    }
+    for (const name of locals) {
+      this.settledLocals.add(name);
+    }
+    return true;
   }
 
   written(expression: HclExpression): string {
@@ -797,12 +875,19 @@ const RULE_RESOURCES: ReadonlyMap<string, Provider> = new Map<string, Provider>(
   ['azurerm_network_security_rule', 'azure'],
 ]);
 
-function scanResource(scan: TerraformScan, block: HclBlock): void {
+/** The provider of a resource block that holds firewall rules; `undefined` for any other block. */
+function ruleProvider(block: HclBlock): Provider | undefined {
   const [typeLabel, nameLabel] = block.labels;
-  const provider = typeLabel && RULE_RESOURCES.get(typeLabel.value);
-  if (!provider || !nameLabel) {
+  const provider = block.type === 'resource' && typeLabel ? RULE_RESOURCES.get(typeLabel.value) : undefined;
+  return nameLabel ? provider : undefined;
+}
+
+function scanResource(scan: TerraformScan, block: HclBlock): void {
+  const provider = ruleProvider(block);
+  if (!provider) {
     return;
   }
+  const [typeLabel, nameLabel] = block.labels;
   const type = typeLabel.value;
   const fields = bodyFields(block.body);
   const resource: ResourceContext = { scope: `${type}.${nameLabel.value}`, flags: [`provider=${provider}`], environment: NO_ITERATORS };
@@ -864,20 +949,16 @@ function variableValue(expression: HclExpression | undefined): TerraformVariable
   return undefined;
 }
 
-/** Every `variable` block: its literal default, pointing at the default (or at the name when there is none). */
-function terraformVariables(body: HclBody): TerraformVariable[] {
-  const variables: TerraformVariable[] = [];
-  for (const block of body.blocks) {
-    const label = block.labels[0];
-    if (block.type !== 'variable' || !label) {
-      continue;
-    }
-    const fallback = attribute(block.body, 'default');
-    const value = variableValue(fallback);
-    const range = fallback ? (fallback.kind === 'string' ? fallback.contentRange : fallback.range) : label.range;
-    variables.push({ name: label.value, ...(value !== undefined ? { value } : {}), range });
+/** A `variable` block: its literal default, pointing at the default (or at the name when there is none). */
+function terraformVariable(block: HclBlock): TerraformVariable | undefined {
+  const label = block.labels[0];
+  if (block.type !== 'variable' || !label) {
+    return undefined;
   }
-  return variables;
+  const fallback = attribute(block.body, 'default');
+  const value = variableValue(fallback);
+  const range = fallback ? (fallback.kind === 'string' ? fallback.contentRange : fallback.range) : label.range;
+  return { name: label.value, ...(value !== undefined ? { value } : {}), range };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -888,17 +969,71 @@ function byPosition<T extends { readonly range: SourceRange }>(items: T[]): T[] 
   return items.sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
 }
 
+/**
+ * Reads the top-level blocks as the parser hands them on, so that a big file's tree is not kept
+ * whole, which would outgrow the young generation and make the garbage collector copy it again and
+ * again. Declarations are kept; a rule resource is scanned at once when everything it could read
+ * is declared already, and otherwise waits, with every resource after it, to be scanned at the
+ * end: resources are scanned in file order, each seeing what it would see after the whole file.
+ */
+class TopLevelReader {
+  readonly variables: TerraformVariable[] = [];
+  private readonly waiting: HclBlock[] = [];
+  /** What scanning threw, to be thrown again once the parser is done. */
+  private failure: { readonly error: unknown } | undefined;
+
+  constructor(
+    private readonly scan: TerraformScan,
+    private readonly declarations: Declarations,
+  ) {}
+
+  /** Takes every block the scan reads, or has no use for, out of the parser's tree. */
+  readonly take = (block: HclBlock): boolean => {
+    if (this.failure) {
+      return false;
+    }
+    try {
+      if (block.type === 'variable' || block.type === 'locals') {
+        this.declarations.declare(block);
+        const variable = terraformVariable(block);
+        if (variable) {
+          this.variables.push(variable);
+        }
+      } else if (ruleProvider(block)) {
+        if (this.waiting.length === 0 && this.declarations.settles(block)) {
+          scanResource(this.scan, block);
+        } else {
+          this.waiting.push(block);
+        }
+      }
+    } catch (error) {
+      this.failure = { error };
+      return false;
+    }
+    return true;
+  };
+
+  /** Scans the resources still waiting, in file order, now that every declaration is known. */
+  finish(): TerraformScan {
+    if (this.failure) {
+      throw this.failure.error;
+    }
+    for (const block of this.waiting) {
+      scanResource(this.scan, block);
+    }
+    return this.scan;
+  }
+}
+
 /** Security-group and firewall rules in a Terraform file (AWS, Google Cloud, Azure). */
 export function scanTerraform(text: string, _options?: ScanOptions): ScanResult {
   try {
-    const { body, problems } = parseHcl(text);
-    const scan = new TerraformScan(text, new Declarations(text, body));
-    for (const block of body.blocks) {
-      if (block.type === 'resource') {
-        scanResource(scan, block);
-      }
-    }
-    const variables = terraformVariables(body);
+    const declarations = new Declarations(text);
+    const reader = new TopLevelReader(new TerraformScan(text, declarations), declarations);
+    const { problems, complete } = parseHclTakingBlocks(text, reader.take);
+    // A text that could not be read at all has no blocks, whatever was handed on before that was found.
+    const scan = complete ? reader.finish() : new TerraformScan(text, new Declarations(text));
+    const variables = complete ? reader.variables : [];
     const result = { format: 'terraform' as const, references: byPosition(scan.references), problems: byPosition([...problems, ...scan.problems]) };
     if (variables.length === 0 && scan.variablePorts.length === 0) {
       return result;
