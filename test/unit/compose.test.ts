@@ -489,6 +489,16 @@ const cases: Case[] = [
     }),
   },
   {
+    name: 'a mapping merged into the first merged mapping wins over the second merged mapping',
+    text: 'x-c: &c\n  ports: ["1111:1"]\nx-a: &a\n  <<: *c\nx-b: &b\n  ports: ["2222:2"]\n  expose: ["3"]\nservices:\n  web:\n    <<: [*a, *b]\n',
+    expect: (at) => ({
+      references: [
+        publish(at('1111:1'), { port: 1, portRange: part(at('1111:1'), 5), hostPort: 1111, hostPortRange: at('1111'), plainScalar: false }),
+        expose(at('3'), { port: 3, plainScalar: false }),
+      ],
+    }),
+  },
+  {
     name: 'an alias for the whole ports list',
     text: 'x-ports: &ports\n  - "443:443"\nservices:\n  web:\n    ports: *ports\n',
     expect: (at) => ({

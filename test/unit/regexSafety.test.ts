@@ -441,5 +441,32 @@ describe('regular expression safety', () => {
         assert.deepEqual(slow, []);
       });
     }
+
+    /** `size` keys of one mapping. */
+    function mappingKeys(size: number): string {
+      return Array.from({ length: size }, (_, index) => `  k${index}: v\n`).join('');
+    }
+
+    /** One mapping of `size` keys merged (`<<: *base`) into each of `size` services or containers. */
+    const MERGED_MAPPINGS: Readonly<Record<string, (size: number) => string>> = {
+      'compose.yaml': (size) => `x-base: &base\n${mappingKeys(size)}services:\n${Array.from({ length: size }, (_, index) => `  s${index}: {<<: *base}\n`).join('')}`,
+      'k8s/pod.yaml': (size) => `apiVersion: v1\nkind: Pod\nx-base: &base\n${mappingKeys(size)}spec:\n  containers:\n${'    - {<<: *base}\n'.repeat(size)}`,
+    };
+    const MERGED_SIZE = 2_000;
+
+    for (const [fileName, textOfSize] of Object.entries(MERGED_MAPPINGS)) {
+      it(`${fileName}: doubling a large mapping and the items merging it at most triples the time`, () => {
+        const large = textOfSize(MERGED_SIZE * 2);
+        milliseconds(fileName, large);
+        let measured = growthRatio(fileName, textOfSize(MERGED_SIZE), large, REPEATS);
+        // Confirmed over two doublings, as above: quadratic work takes 16 times as long there.
+        for (let round = 0; round < 2 && measured && measured.ratio > MAX_RATIO; round++) {
+          const confirmed = growthRatio(fileName, large, textOfSize(MERGED_SIZE * 8), REPEATS * 3);
+          measured = confirmed && { ...confirmed, ratio: Math.sqrt(confirmed.ratio) };
+        }
+        assert.ok(measured, 'the input takes long enough to time');
+        assert.ok(measured.ratio <= MAX_RATIO, `${measured.smallTime.toFixed(1)} ms -> ${measured.largeTime.toFixed(1)} ms`);
+      });
+    }
   });
 });

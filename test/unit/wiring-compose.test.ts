@@ -274,6 +274,11 @@ describe('Compose wiring facts', () => {
       const text = 'x-env: &env\n  LOG_LEVEL: info\n  PORT: 80\nservices:\n  web:\n    environment:\n      <<: *env\n      PORT: 8080\n';
       assert.deepStrictEqual(only(text).environmentKeys, ['PORT', 'LOG_LEVEL']);
     });
+
+    it('lists merged environment keys written keys first, then each merged mapping and the mappings it merges in turn', () => {
+      const text = 'x-c: &c\n  C: 1\n  A: 1\nx-b: &b\n  <<: *c\n  D: 1\nx-a: &a\n  A: 2\n  B: 2\nservices:\n  web:\n    environment:\n      <<: [*b, *a]\n      E: 1\n';
+      assert.deepStrictEqual(only(text).environmentKeys, ['E', 'D', 'C', 'A', 'B']);
+    });
   });
 
   describe('listener settings', () => {

@@ -19,15 +19,15 @@ import {
   AliasTable,
   WalkBudget,
   failureRange,
-  mapEntries,
   mapValue,
+  mergedMapping,
   nodeRange,
   parseYamlDocument,
   scalarText,
   seqItems,
   yamlProblems,
 } from './yamlSupport';
-import type { ScalarText } from './yamlSupport';
+import type { MergedMapping, ScalarText } from './yamlSupport';
 
 // ---------------------------------------------------------------------------
 // Interpolation, as Compose applies it to every value before reading it.
@@ -242,8 +242,8 @@ class ComposeScan {
 
   run(): { references: PortReference[]; problems: ScanProblem[]; services: ComposeServiceFacts[] } {
     appendAll(this.problems, yamlProblems(this.doc, this.text.length));
-    const services = mapEntries(this.doc.contents, this.aliases, this.budget).get('services');
-    for (const [name, pair] of mapEntries(services?.value, this.aliases, this.budget)) {
+    const services = mergedMapping(this.doc.contents, this.aliases, this.budget).get('services');
+    for (const [name, pair] of mergedMapping(services?.value, this.aliases, this.budget)) {
       this.service(name, pair);
     }
     const exhausted = this.budget.problem();
@@ -254,7 +254,7 @@ class ComposeScan {
   }
 
   private service(scope: string, pair: Pair): void {
-    const entries = mapEntries(pair.value, this.aliases, this.budget);
+    const entries = mergedMapping(pair.value, this.aliases, this.budget);
     const networkMode = this.value(entries.get('network_mode')?.value, 'quiet');
     const hostNetwork = networkMode?.text.text === 'host' || undefined;
     for (const role of ['publish', 'expose'] as const) {
@@ -288,7 +288,7 @@ class ComposeScan {
   // Wiring facts: what a service is built from, the names it answers to, whom it dials.
   // -------------------------------------------------------------------------
 
-  private wiring(name: string, key: unknown, entries: Map<string, Pair>, networkMode: ComposeValue | undefined): ComposeServiceFacts {
+  private wiring(name: string, key: unknown, entries: MergedMapping, networkMode: ComposeValue | undefined): ComposeServiceFacts {
     const image = this.stringValue(entries.get('image')?.value);
     const build = this.build(entries.get('build')?.value);
     const environment = this.environment(entries.get('environment')?.value);
@@ -346,7 +346,7 @@ class ComposeScan {
     if (!isMap(resolved)) {
       return undefined;
     }
-    const fields = mapEntries(resolved, this.aliases, this.budget);
+    const fields = mergedMapping(resolved, this.aliases, this.budget);
     // An inline Dockerfile has no file for the graph to read.
     if (fields.has('dockerfile_inline')) {
       return undefined;
@@ -378,7 +378,7 @@ class ComposeScan {
     // By key: a key listed twice keeps its last value, as Compose does.
     const listeners = new Map<string, ListenerSetting>();
     if (isMap(resolved)) {
-      for (const [key, pair] of mapEntries(resolved, this.aliases, this.budget)) {
+      for (const [key, pair] of mergedMapping(resolved, this.aliases, this.budget)) {
         if (!this.budget.take(nodeRange(pair.value as Node | null))) {
           break;
         }
@@ -437,7 +437,7 @@ class ComposeScan {
 
   /** Addresses a `healthcheck.test` command dials, in list (`CMD`, `CMD-SHELL`) or string form. */
   private healthcheck(node: unknown): readonly Dial[] {
-    const fields = mapEntries(node, this.aliases, this.budget);
+    const fields = mergedMapping(node, this.aliases, this.budget);
     const disable = this.aliases.resolve(fields.get('disable')?.value);
     const test = this.aliases.resolve(fields.get('test')?.value);
     if (!test || (isScalar(disable) && disable.value === true)) {
@@ -474,7 +474,7 @@ class ComposeScan {
   }
 
   /** `container_name`, `hostname` and every network alias, lowercased. */
-  private serviceAliases(entries: Map<string, Pair>): string[] {
+  private serviceAliases(entries: MergedMapping): string[] {
     const names = new Set<string>();
     const add = (node: unknown): void => {
       const value = this.stringValue(node);
@@ -486,7 +486,7 @@ class ComposeScan {
     add(entries.get('hostname')?.value);
     const networks = this.aliases.resolve(entries.get('networks')?.value);
     if (isMap(networks)) {
-      for (const network of mapEntries(networks, this.aliases, this.budget).values()) {
+      for (const network of mergedMapping(networks, this.aliases, this.budget).values()) {
         for (const alias of seqItems(mapValue(network.value, 'aliases', this.aliases, this.budget), this.aliases)) {
           if (!this.budget.take(nodeRange(alias))) {
             return [...names];
@@ -514,7 +514,7 @@ class ComposeScan {
   }
 
   private longVolume(item: Node): ComposeVolume | undefined {
-    const fields = mapEntries(item, this.aliases, this.budget);
+    const fields = mergedMapping(item, this.aliases, this.budget);
     const type = this.stringValue(fields.get('type')?.value)?.text.text;
     const source = this.stringValue(fields.get('source')?.value)?.text.text;
     const target = this.stringValue(fields.get('target')?.value)?.text.text;
@@ -594,7 +594,7 @@ class ComposeScan {
 
   /** `target`, `published`, `host_ip`, `protocol`, `mode`, `name`, `app_protocol`. */
   private longSyntax(item: Node): EntryFields | undefined {
-    const entries = mapEntries(item, this.aliases, this.budget);
+    const entries = mergedMapping(item, this.aliases, this.budget);
     const field = (key: string, kind: 'port' | 'text'): ComposeValue | undefined => this.value(entries.get(key)?.value, kind);
     const target = field('target', 'port');
     const published = field('published', 'port');

@@ -1,5 +1,5 @@
 import { Document, isMap, isScalar, isSeq } from 'yaml';
-import type { Node, Pair } from 'yaml';
+import type { Node } from 'yaml';
 import type { FirewallRuleInfo, Mutable, PortReference, Protocol, ScanProblem, Scanner, SourceRange } from '../types';
 import type {
   BackendFacts,
@@ -14,8 +14,8 @@ import { appendAll, failureReason, MAX_PORT, problem } from './portSyntax';
 import {
   AliasTable,
   WalkBudget,
-  mapEntries,
   maskTemplates,
+  mergedMapping,
   nodeRange,
   parseYamlDocuments,
   scalarString,
@@ -24,6 +24,7 @@ import {
   failureRange,
   yamlProblems,
 } from './yamlSupport';
+import type { MergedMapping } from './yamlSupport';
 
 /** Kinds whose pod template sits at `spec.template`. */
 const TEMPLATED_WORKLOADS: ReadonlySet<string> = new Set([
@@ -165,8 +166,8 @@ class KubernetesScan {
 
   // -- Generic access -------------------------------------------------------
 
-  private entries(node: unknown): Map<string, Pair> {
-    return mapEntries(node, this.aliases, this.budget);
+  private entries(node: unknown): MergedMapping {
+    return mergedMapping(node, this.aliases, this.budget);
   }
 
   private resolve(node: unknown): Node | undefined {
@@ -187,7 +188,7 @@ class KubernetesScan {
   }
 
   /** The value under `key`; undefined both when the key is missing and when its value is null. */
-  private written(entries: Map<string, Pair>, key: string): Node | undefined {
+  private written(entries: MergedMapping, key: string): Node | undefined {
     const node = this.resolve(entries.get(key)?.value);
     return isScalar(node) && node.value === null ? undefined : node;
   }
@@ -275,7 +276,7 @@ class KubernetesScan {
   }
 
   /** The `protocol` field: TCP when absent, undefined (after reporting) when Kubernetes would reject it. */
-  private protocolOf(entries: Map<string, Pair>): Protocol | undefined {
+  private protocolOf(entries: MergedMapping): Protocol | undefined {
     const node = this.resolve(entries.get('protocol')?.value);
     const written = scalarString(node)?.trim();
     if (written === undefined || written === '') {
@@ -342,7 +343,7 @@ class KubernetesScan {
     this.facts.push(withoutUndefined({ kind, name: name.value, namespace: this.textField(namespaceNode)?.value, nameRange: name.range, ...details }));
   }
 
-  private podSpec(manifest: Manifest, spec: unknown, podMetadata: Map<string, Pair>): ObjectDetails {
+  private podSpec(manifest: Manifest, spec: unknown, podMetadata: MergedMapping): ObjectDetails {
     const podEntries = this.entries(spec);
     const hostNetworkNode = this.resolve(podEntries.get('hostNetwork')?.value);
     const hostNetwork = scalarString(hostNetworkNode) === 'true';
@@ -386,7 +387,7 @@ class KubernetesScan {
   }
 
   /** A container's facts; none for a container without a readable name, which Kubernetes would reject. */
-  private containerFacts(entries: Map<string, Pair>, nameNode: Node | undefined, ports: WiredPort[], init: boolean): ContainerFacts | undefined {
+  private containerFacts(entries: MergedMapping, nameNode: Node | undefined, ports: WiredPort[], init: boolean): ContainerFacts | undefined {
     const name = this.textField(nameNode);
     if (!name) {
       return undefined;
@@ -416,12 +417,12 @@ class KubernetesScan {
    * Whether `command` or `args` replaces the image's own: an empty list or null keeps the image's,
    * anything else (a value Kubernetes would reject included) may not.
    */
-  private overrides(entries: Map<string, Pair>, key: string): boolean {
+  private overrides(entries: MergedMapping, key: string): boolean {
     const node = this.written(entries, key);
     return node !== undefined && !(isSeq(node) && node.items.length === 0);
   }
 
-  private probes(container: Map<string, Pair>): ProbePort[] {
+  private probes(container: MergedMapping): ProbePort[] {
     const probes: ProbePort[] = [];
     for (const [key, probe] of PROBES) {
       const handlers = this.entries(container.get(key)?.value);
@@ -722,7 +723,7 @@ class KubernetesScan {
   }
 
   /** Who a rule admits: `source` null for everyone, otherwise its first peer described. */
-  private policyPeers(ruleEntries: Map<string, Pair>, peersKey: 'from' | 'to', chain: 'ingress' | 'egress'): FirewallRuleInfo {
+  private policyPeers(ruleEntries: MergedMapping, peersKey: 'from' | 'to', chain: 'ingress' | 'egress'): FirewallRuleInfo {
     const peers = this.written(ruleEntries, peersKey);
     if (peers === undefined) {
       // A blanked template may have held the peers.

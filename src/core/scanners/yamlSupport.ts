@@ -273,13 +273,103 @@ export function scalarString(node: unknown): string | undefined {
   return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
 }
 
+/** A mapping's own keys (the first of a repeated key wins) and the values of its `<<` keys. */
+interface OwnEntries {
+  readonly entries: ReadonlyMap<string, Pair>;
+  readonly mergeSources: readonly unknown[];
+}
+
+/**
+ * Parsed nodes never change, so a mapping's own keys are read once, however many mappings
+ * merge it: reading a large `<<: *base` again for every service was quadratic.
+ */
+const ownEntriesOfMap = new WeakMap<YAMLMap, OwnEntries>();
+
+function ownEntries(map: YAMLMap): OwnEntries {
+  let own = ownEntriesOfMap.get(map);
+  if (!own) {
+    const entries = new Map<string, Pair>();
+    const mergeSources: unknown[] = [];
+    for (const pair of map.items) {
+      if (isMergeKey(pair.key)) {
+        mergeSources.push(pair.value);
+        continue;
+      }
+      const key = scalarString(pair.key);
+      if (key !== undefined && !entries.has(key)) {
+        entries.set(key, pair);
+      }
+    }
+    own = { entries, mergeSources };
+    ownEntriesOfMap.set(map, own);
+  }
+  return own;
+}
+
 /**
  * The key/value pairs of a mapping as a consumer sees them, with `<<` merge keys applied:
  * keys written in the mapping win over merged ones, and among merged mappings the earlier
- * one wins. Each mapping is read once per call, so cyclic or repeated merges stay linear.
+ * one wins. It looks a key up in each mapping in turn instead of copying merged mappings, so
+ * a large mapping merged into many others is not read again for each of them.
  */
-export function mapEntries(node: unknown, aliases: AliasTable, budget: WalkBudget): Map<string, Pair> {
-  const entries = new Map<string, Pair>();
+export class MergedMapping implements Iterable<[string, Pair]> {
+  private flattened: ReadonlyMap<string, Pair> | undefined;
+
+  /** `layers`: each mapping's own entries, in the order their keys take precedence. */
+  constructor(private readonly layers: readonly ReadonlyMap<string, Pair>[]) {}
+
+  get(key: string): Pair | undefined {
+    for (const layer of this.layers) {
+      const pair = layer.get(key);
+      if (pair !== undefined) {
+        return pair;
+      }
+    }
+    return undefined;
+  }
+
+  has(key: string): boolean {
+    return this.get(key) !== undefined;
+  }
+
+  get size(): number {
+    return this.all().size;
+  }
+
+  values(): IterableIterator<Pair> {
+    return this.all().values();
+  }
+
+  [Symbol.iterator](): IterableIterator<[string, Pair]> {
+    return this.all().entries();
+  }
+
+  /** Every key once, in the order a copy of the merged mappings would list them. */
+  private all(): ReadonlyMap<string, Pair> {
+    if (this.layers.length === 1) {
+      return this.layers[0];
+    }
+    if (!this.flattened) {
+      const entries = new Map<string, Pair>();
+      for (const layer of this.layers) {
+        for (const [key, pair] of layer) {
+          if (!entries.has(key)) {
+            entries.set(key, pair);
+          }
+        }
+      }
+      this.flattened = entries;
+    }
+    return this.flattened;
+  }
+}
+
+/**
+ * The entries of a mapping with merges applied (see {@link MergedMapping}). Each mapping is
+ * visited once per call, so cyclic or repeated merges stay linear.
+ */
+export function mergedMapping(node: unknown, aliases: AliasTable, budget: WalkBudget): MergedMapping {
+  const layers: ReadonlyMap<string, Pair>[] = [];
   const seen = new Set<YAMLMap>();
   // Depth first with a stack, not recursion: a chain of a hundred thousand merges must not
   // reach the end of the call stack.
@@ -290,22 +380,19 @@ export function mapEntries(node: unknown, aliases: AliasTable, budget: WalkBudge
       continue;
     }
     seen.add(map);
+    const own = ownEntries(map);
+    if (own.entries.size > 0) {
+      layers.push(own.entries);
+    }
     const merges: unknown[] = [];
-    for (const pair of map.items) {
-      if (isMergeKey(pair.key)) {
-        const target = aliases.resolve(pair.value);
-        if (isSeq(target)) {
-          for (const item of target.items) {
-            merges.push(item);
-          }
-        } else {
-          merges.push(target);
+    for (const source of own.mergeSources) {
+      const target = aliases.resolve(source);
+      if (isSeq(target)) {
+        for (const item of target.items) {
+          merges.push(item);
         }
-        continue;
-      }
-      const key = scalarString(pair.key);
-      if (key !== undefined && !entries.has(key)) {
-        entries.set(key, pair);
+      } else {
+        merges.push(target);
       }
     }
     // Reversed onto the stack, so the first merged mapping is read first and wins.
@@ -313,7 +400,12 @@ export function mapEntries(node: unknown, aliases: AliasTable, budget: WalkBudge
       pending.push(merges[index]);
     }
   }
-  return entries;
+  return new MergedMapping(layers);
+}
+
+/** {@link mergedMapping} copied into a `Map`. */
+export function mapEntries(node: unknown, aliases: AliasTable, budget: WalkBudget): Map<string, Pair> {
+  return new Map(mergedMapping(node, aliases, budget));
 }
 
 /** A plain `<<` key; a quoted `"<<"` is an ordinary key. */
@@ -323,7 +415,7 @@ function isMergeKey(key: unknown): boolean {
 
 /** The value node stored under `key` in a mapping (merge keys applied, aliases resolved). */
 export function mapValue(node: unknown, key: string, aliases: AliasTable, budget: WalkBudget): Node | undefined {
-  return aliases.resolve(mapEntries(node, aliases, budget).get(key)?.value);
+  return aliases.resolve(mergedMapping(node, aliases, budget).get(key)?.value);
 }
 
 /** The items of a sequence node (aliases resolved), or none when it is not a sequence. */
