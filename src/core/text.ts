@@ -51,3 +51,28 @@ export class LineIndex {
     return Math.max(lineStart, Math.min(lineStart + character, nextLineStart));
   }
 }
+
+function isBlank(character: string): boolean {
+  return character === ' ' || character === '\t';
+}
+
+/** The parts of a comma-separated list from `from` on, as offsets trimmed of blanks and tabs; an empty part is empty. */
+export function* commaSeparatedParts(text: string, from = 0): Generator<{ readonly start: number; readonly end: number }> {
+  let partStart = from;
+  while (partStart <= text.length) {
+    let partEnd = text.indexOf(',', partStart);
+    if (partEnd === -1) {
+      partEnd = text.length;
+    }
+    let start = partStart;
+    let end = partEnd;
+    while (start < end && isBlank(text[start])) {
+      start++;
+    }
+    while (end > start && isBlank(text[end - 1])) {
+      end--;
+    }
+    yield { start, end };
+    partStart = partEnd + 1;
+  }
+}

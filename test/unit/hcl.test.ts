@@ -3,19 +3,9 @@ import fc from 'fast-check';
 import { MAX_HCL_DEPTH, MAX_HCL_PROBLEMS, parseHcl, parseHclTakingBlocks, tokenizeHcl, TOKEN } from '../../src/core/scanners/hcl';
 import type { HclAttribute, HclBlock, HclBody, HclExpression } from '../../src/core/scanners/hcl';
 import type { SourceRange } from '../../src/core/types';
+import { at } from './textSpans';
 
 /** The range of the `occurrence`-th `needle` in `text`. */
-function at(text: string, needle: string, occurrence = 0): SourceRange {
-  let index = -1;
-  for (let seen = 0; seen <= occurrence; seen++) {
-    index = text.indexOf(needle, index + 1);
-    if (index < 0) {
-      throw new Error(`"${needle}" (#${occurrence}) is not in the case text`);
-    }
-  }
-  return { start: index, end: index + needle.length };
-}
-
 function slice(text: string, range: SourceRange): string {
   return text.slice(range.start, range.end);
 }

@@ -8,19 +8,9 @@ import type { PortReference, ScanResult, SourceRange } from '../../src/core/type
 import { SOURCE_PLACEHOLDER_V4 } from '../../src/core/rules/fixEdits';
 import { REPO_ROOT } from './propertyInputs';
 import { fixed } from './rules-helpers';
+import { at } from './textSpans';
 
 /** The range of the `occurrence`-th `needle` in `text`. */
-function at(text: string, needle: string, occurrence = 0): SourceRange {
-  let index = -1;
-  for (let seen = 0; seen <= occurrence; seen++) {
-    index = text.indexOf(needle, index + 1);
-    if (index < 0) {
-      throw new Error(`"${needle}" (#${occurrence}) is not in the case text`);
-    }
-  }
-  return { start: index, end: index + needle.length };
-}
-
 /** The range of `inner` inside the `occurrence`-th `outer`. */
 function inside(text: string, outer: string, inner: string, occurrence = 0): SourceRange {
   const container = at(text, outer, occurrence);

@@ -1,3 +1,4 @@
+import { commaSeparatedParts } from '../text';
 import { isIP } from '../ipAddress';
 import { isMap, isScalar, isSeq } from 'yaml';
 import type { Document, Node, Pair } from 'yaml';
@@ -927,20 +928,7 @@ const NOT_AN_ADDRESS_KEY = /image|tag|version/i;
 function environmentDials(label: string, value: MappedText, from: number, whole: SourceRange): Dial[] {
   const text = value.text;
   const dials: Dial[] = [];
-  let segmentStart = from;
-  while (segmentStart <= text.length) {
-    let segmentEnd = text.indexOf(',', segmentStart);
-    if (segmentEnd === -1) {
-      segmentEnd = text.length;
-    }
-    let start = segmentStart;
-    let end = segmentEnd;
-    while (start < end && (text[start] === ' ' || text[start] === '\t')) {
-      start++;
-    }
-    while (end > start && (text[end - 1] === ' ' || text[end - 1] === '\t')) {
-      end--;
-    }
+  for (const { start, end } of commaSeparatedParts(text, from)) {
     if (start < end) {
       const address = urlAddress(text, start, end, ENVIRONMENT_SCHEME_PORTS);
       const found = address ?? (NOT_AN_ADDRESS_KEY.test(label) ? undefined : plainAddress(text, start, end));
@@ -949,7 +937,6 @@ function environmentDials(label: string, value: MappedText, from: number, whole:
       }
       dials.push(addressDial('environment', value, whole, start, end, found, label));
     }
-    segmentStart = segmentEnd + 1;
   }
   return dials;
 }

@@ -4,6 +4,7 @@
  * server image is given (a mounted `nginx.conf`, `KAFKA_LISTENERS`), and the default ports of a
  * well-known image. Unknown stays unknown: the rules say nothing about it.
  */
+import { commaSeparatedParts } from '../text';
 import { canonicalImageName, lookupImage, parseImageReference } from '../ports/imagePorts';
 import type { FileFormat, PortReference, Protocol, SourceRange } from '../types';
 import type { DockerfileFacts, DockerfileStage } from './facts';
@@ -228,26 +229,15 @@ const MAX_LISTENER_URLS = 32;
 /** The ports of a comma-separated `NAME://host:port` list, with the offsets of their digits; parts of another shape are skipped. */
 export function listenerUrlPorts(value: string): { port: number; start: number; end: number }[] {
   const found: { port: number; start: number; end: number }[] = [];
-  let from = 0;
-  while (from <= value.length && found.length < MAX_LISTENER_URLS) {
-    let to = value.indexOf(',', from);
-    if (to === -1) {
-      to = value.length;
-    }
-    let start = from;
-    let end = to;
-    while (start < end && (value[start] === ' ' || value[start] === '\t')) {
-      start++;
-    }
-    while (end > start && (value[end - 1] === ' ' || value[end - 1] === '\t')) {
-      end--;
+  for (const { start, end } of commaSeparatedParts(value)) {
+    if (found.length >= MAX_LISTENER_URLS) {
+      break;
     }
     const match = LISTENER_URL.exec(value.slice(start, end));
     const port = match ? Number(match[1]) : 0;
     if (match && port >= 1 && port <= 65535) {
       found.push({ port, start: end - match[1].length, end });
     }
-    from = to + 1;
   }
   return found;
 }
