@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { escapeMarkdown, focusAt, referenceAt, renderImageDefaults, renderReferenceHover } from '../core/hover';
-import { describeSoftwareEvidence } from '../core/rules/softwareEvidence';
+import { describeSoftwareEvidence, IMAGE_FORMATS } from '../core/rules/softwareEvidence';
 import type { PortReference } from '../core/types';
 import type { ModelLocation, PortEnds } from '../core/wiring/graph';
 import { Commands, readDocumentConfig } from './config';
@@ -9,9 +9,6 @@ import type { DocumentScans } from './documentScans';
 import type { KnowledgeProvider } from './knowledge';
 import { modelFileName } from './workspaceGraph';
 import type { WorkspaceGraph } from './workspaceGraph';
-
-/** Formats whose wiring section already names the image behind a port. */
-const IMAGE_FORMATS: ReadonlySet<string> = new Set(['compose', 'kubernetes', 'dockerfile']);
 
 /** How long the first hover waits for the workspace to be read; after that it shows what is known so far. */
 const FIRST_FEED_WAIT_MS = 300;

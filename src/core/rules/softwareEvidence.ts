@@ -24,7 +24,7 @@ import { sensitivePortsIn } from './sensitivity';
 import type { SensitivePort } from './sensitivity';
 
 /** Formats whose ports run inside an image the file may name. */
-const IMAGE_FORMATS: ReadonlySet<FileFormat> = new Set(['compose', 'kubernetes', 'dockerfile']);
+export const IMAGE_FORMATS: ReadonlySet<FileFormat> = new Set(['compose', 'kubernetes', 'dockerfile']);
 
 /** Formats that configure the server answering their listeners. */
 const SERVER_FORMATS: ReadonlySet<FileFormat> = new Set(['nginx', 'haproxy', 'apache']);

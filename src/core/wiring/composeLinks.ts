@@ -8,7 +8,6 @@ import { COMPOSE_BASE_FILE_NAMES, COMPOSE_OVERRIDE_FILE_NAMES, PROJECT_FILE_NAME
 import { isWildcardAddress, isOpenFirewallAllow } from '../rules/exposure';
 import { bindToLoopback } from '../rules/fixEdits';
 import { composeProjectConflicts, hostPortConflict } from '../rules/hostPortConflict';
-import { runRules } from '../rules/index';
 import { sensitivePortsIn } from '../rules/sensitivity';
 import type { DiagnosticSeverity, QuickFix, TextEdit } from '../rules/types';
 import type { PortReference, SourceRange } from '../types';
@@ -16,7 +15,7 @@ import type { ComposeServiceFacts, Dial, HostFirewallFacts } from './facts';
 import type { EdgeKind, GraphEdge, GraphNode, ModelLocation } from './graph';
 import { configListening, describePorts, dockerfileListening, environmentListening, imageDefaultPorts, listensOn, onlyPort, serverImageOf } from './listening';
 import type { ListenerSetting, ListeningPort, ServerImage } from './listening';
-import { LinkBuilder, location, MAX_RELATED, overlaps, protocolsMeet, relatedOf, reportSensitiveHostPort, servedLocations } from './links';
+import { LinkBuilder, location, MAX_RELATED, rejudge, overlaps, protocolsMeet, relatedOf, reportSensitiveHostPort, servedLocations } from './links';
 import type { GroupLinks, LinkContext, LinkedFile } from './links';
 import { baseNameOf, directoryOf, isInside, resolvePath } from './paths';
 import {
@@ -27,6 +26,8 @@ import {
   proxyPortNotListening,
   publishedPortBypassesFirewall,
 } from './rules';
+
+const SENSITIVE_RULE: ReadonlySet<string> = new Set(['sensitive-port-exposed']);
 
 const LOCAL_HOSTS: ReadonlySet<string> = new Set(['localhost', '127.0.0.1', '::1', '[::1]', '0.0.0.0']);
 
@@ -440,14 +441,8 @@ function judgeBuiltService(model: LinkContext, service: MergedService, builtFrom
     if (!entry) {
       continue;
     }
-    const diagnostics = runRules(
-      { text: entry.text, format: 'compose', fileName, references: [reference], problems: [], wiring: { composeServices: [facts] } },
-      { knowledge: model.knowledge },
-    );
-    for (const diagnostic of diagnostics) {
-      if (diagnostic.rule === 'sensitive-port-exposed') {
-        builder.report(fileName, diagnostic);
-      }
+    for (const diagnostic of rejudge(model, entry, [reference], { composeServices: [facts] }, SENSITIVE_RULE)) {
+      builder.report(fileName, diagnostic);
     }
   }
 }

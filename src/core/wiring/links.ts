@@ -8,7 +8,9 @@ import type { KnowledgeBase } from '../ports/knowledgeBase';
 import { DIAGNOSTIC_SEVERITY, sensitivePortsIn } from '../rules/sensitivity';
 import { sensitivePortExposed } from '../rules/sensitivePortExposed';
 import type { PortDiagnostic, RelatedLocation } from '../rules/types';
-import type { FileFormat, Protocol, SourceRange } from '../types';
+import type { FileFormat, PortReference, Protocol, SourceRange } from '../types';
+import { runRules } from '../rules/index';
+import type { WiringFacts } from './facts';
 import type { GraphEdge, GraphNode, ModelInput, ModelLocation } from './graph';
 import type { ListeningPort } from './listening';
 
@@ -69,6 +71,18 @@ export interface GroupLinks {
   /** Bind-mount sources of Compose services: an nginx file under one joins the project. */
   readonly mounts: string[];
   readonly serial: number;
+}
+
+/**
+ * The findings of `rules` on some of a file's references, judged again with facts the model
+ * filled in from other files (a variable's default, a Dockerfile's FROM, a service's ExecStart).
+ */
+export function rejudge(model: LinkContext, entry: LinkedFile, references: readonly PortReference[], wiring: WiringFacts | undefined, rules: ReadonlySet<string>): PortDiagnostic[] {
+  const diagnostics = runRules(
+    { text: entry.text, format: entry.analysis.format, fileName: entry.fileName, references, problems: [], ...(wiring ? { wiring } : {}) },
+    { knowledge: model.knowledge },
+  );
+  return diagnostics.filter((diagnostic) => rules.has(diagnostic.rule));
 }
 
 /** How many related locations a finding carries; the message already names the first. */

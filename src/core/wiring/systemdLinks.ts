@@ -4,13 +4,12 @@
  * only if `app.service` runs `dockerd`. A socket whose own name says nothing is judged here,
  * with the service unit beside it, as the per-file analysis cannot read a second file.
  */
-import { runRules } from '../rules/index';
 import { softwareEvidence } from '../rules/softwareEvidence';
 import type { GroupLinks, LinkContext } from './links';
-import { LinkBuilder } from './links';
+import { LinkBuilder, rejudge } from './links';
 import { resolvePath } from './paths';
 
-const SENSITIVE_RULE = 'sensitive-port-exposed';
+const SENSITIVE_RULE: ReadonlySet<string> = new Set(['sensitive-port-exposed']);
 
 /** Links the socket units of one folder (`systemd:<folder>`) to the service units they start. */
 export function linkSystemdUnits(model: LinkContext, key: string, members: ReadonlySet<string>, serial: number): GroupLinks {
@@ -31,21 +30,8 @@ export function linkSystemdUnits(model: LinkContext, key: string, members: Reado
     // Read whether or not it exists: a service unit created later makes this socket look again.
     builder.readAs(serviceName, 'systemd');
     const execStart = model.file(serviceName)?.analysis.wiring?.systemd?.execStart;
-    const diagnostics = runRules(
-      {
-        text: entry.text,
-        format: 'systemd',
-        fileName,
-        references: entry.analysis.references,
-        problems: [],
-        wiring: { ...entry.analysis.wiring, systemd: { ...facts, activatedProgram: execStart?.program ?? '' } },
-      },
-      { knowledge: model.knowledge },
-    );
-    for (const diagnostic of diagnostics) {
-      if (diagnostic.rule !== SENSITIVE_RULE) {
-        continue;
-      }
+    const wiring = { ...entry.analysis.wiring, systemd: { ...facts, activatedProgram: execStart?.program ?? '' } };
+    for (const diagnostic of rejudge(model, entry, entry.analysis.references, wiring, SENSITIVE_RULE)) {
       const related = execStart ? [{ message: `ExecStart of ${facts.activates}`, range: execStart.range, fileName: serviceName }] : [];
       builder.report(fileName, { ...diagnostic, related: [...(diagnostic.related ?? []), ...related] });
     }

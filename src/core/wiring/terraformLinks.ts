@@ -3,11 +3,10 @@
  * default sits in `variables.tf`. The scanner leaves such a port unresolved, since it reads one
  * file; here the folder's variables resolve it, and the per-file rules judge the resolved rule.
  */
-import { runRules } from '../rules/index';
 import type { PortReference } from '../types';
 import type { TerraformVariable } from './facts';
 import type { GroupLinks, LinkContext } from './links';
-import { LinkBuilder } from './links';
+import { LinkBuilder, rejudge } from './links';
 import { resolvePath } from './paths';
 
 /** Rules that judge what a rule opens; the others have nothing to add once the port is known. */
@@ -60,14 +59,8 @@ export function linkTerraformModule(model: LinkContext, key: string, members: Re
         ? `var.${variable} is ${port} in ${model.where(first.fileName, first.variable.range, fileName)}`
         : `var.${variable} is ${port} and var.${endVariable} is ${endPort} in ${model.where(first.fileName, first.variable.range, fileName)}`;
       const related = [{ message: `default of var.${variable}`, range: first.variable.range, fileName: first.fileName }];
-      const diagnostics = runRules(
-        { text: entry.text, format: entry.analysis.format, fileName, references: [resolved], problems: [] },
-        { knowledge: model.knowledge },
-      );
-      for (const diagnostic of diagnostics) {
-        if (EXPOSURE_RULES.has(diagnostic.rule)) {
-          builder.report(fileName, { ...diagnostic, message: `${diagnostic.message} (${said})`, related: [...(diagnostic.related ?? []), ...related] });
-        }
+      for (const diagnostic of rejudge(model, entry, [resolved], undefined, EXPOSURE_RULES)) {
+        builder.report(fileName, { ...diagnostic, message: `${diagnostic.message} (${said})`, related: [...(diagnostic.related ?? []), ...related] });
       }
     }
   }
